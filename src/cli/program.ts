@@ -1,0 +1,177 @@
+/**
+ * The `dockerhub` command tree (commander). Command modules are imported lazily inside actions so that
+ * `dockerhub --version` and `--help` start fast.
+ */
+import { Command, Option } from 'commander';
+import type { CommandResult } from './commands/registry-read.js';
+import type { GlobalOptions } from './context.js';
+
+export const VERSION = '0.1.0';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+type Runner = (globals: GlobalOptions) => Promise<CommandResult>;
+
+export interface ProgramIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTTY: boolean;
+}
+async function run(cmd: Command, io: ProgramIO, runner: Runner): Promise<void> {
+  const globals = cmd.optsWithGlobals() as GlobalOptions;
+  const result = await runner(globals);
+  if (globals.json) io.stdout(`${JSON.stringify(result.data, null, 2)}\n`);
+  else io.stdout(result.text());
+}
+
+export function buildProgram(io: ProgramIO): Command {
+  const program = new Command('dockerhub')
+    .description(
+      'Docker Hub and OCI registry toolkit: inspect images, list tags, fetch manifests, configs and blobs.',
+    )
+    .version(VERSION, '-V, --version')
+    .option('--json', 'print machine-readable JSON instead of text')
+    .option(
+      '--insecure-registry <host>',
+      'registry host to contact over plain HTTP (repeatable; loopback hosts always are)',
+      collect,
+    )
+    .option('--timeout <seconds>', 'idle timeout per request in seconds', '60')
+    // Set before subcommands are added: commander copies these settings to each of them.
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Images are references like nginx, nginx:1.27, user/app@sha256:…, 127.0.0.1:5000/repo:tag.
+Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKEN, or your Docker login
+(~/.docker/config.json and its credential helpers). Logs: DOCKERHUB_LOG_LEVEL=debug (to stderr).`,
+    );
+
+  const platformOption = () =>
+    new Option('--platform <os/arch[/variant]>', 'pick one platform of a multi-arch image, e.g. linux/arm64');
+
+  const registry = async () => {
+    const [{ createRegistryClient }, commands] = await Promise.all([
+      import('./context.js'),
+      import('./commands/registry-read.js'),
+    ]);
+    return { createRegistryClient, commands };
+  };
+
+  program
+    .command('inspect')
+    .description('summarise an image: digest, media type, platforms, layers and sizes, config')
+    .argument('<image>', 'image reference')
+    .addOption(platformOption())
+    .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
+      const { createRegistryClient, commands } = await registry();
+      await run(cmd, io, async (g) =>
+        withClient(createRegistryClient(g), (c) => commands.inspectCommand(c, image, opts)),
+      );
+    });
+
+  program
+    .command('manifest')
+    .description('print the raw manifest (or index) of an image')
+    .argument('<image>', 'image reference')
+    .addOption(platformOption())
+    .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
+      const { createRegistryClient, commands } = await registry();
+      await run(cmd, io, async (g) =>
+        withClient(createRegistryClient(g), (c) => commands.manifestCommand(c, image, opts)),
+      );
+    });
+
+  program
+    .command('config')
+    .description("print an image's configuration (env, entrypoint, labels, history)")
+    .argument('<image>', 'image reference')
+    .addOption(platformOption())
+    .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
+      const { createRegistryClient, commands } = await registry();
+      await run(cmd, io, async (g) =>
+        withClient(createRegistryClient(g), (c) => commands.configCommand(c, image, opts)),
+      );
+    });
+
+  program
+    .command('platforms')
+    .description('list the platforms of a (multi-arch) image')
+    .argument('<image>', 'image reference')
+    .action(async (image: string, _opts: unknown, cmd: Command) => {
+      const { createRegistryClient, commands } = await registry();
+      await run(cmd, io, async (g) =>
+        withClient(createRegistryClient(g), (c) => commands.platformsCommand(c, image)),
+      );
+    });
+
+  program
+    .command('tags')
+    .description('list the tags of a repository (streams every page)')
+    .argument('<repository>', 'repository, e.g. nginx or 127.0.0.1:5000/team/app')
+    .option('--limit <n>', 'stop after n tags')
+    .option('--page-size <n>', 'tags requested per page')
+    .option('--last <tag>', 'start after this tag')
+    .action(
+      async (repo: string, opts: { limit?: string; pageSize?: string; last?: string }, cmd: Command) => {
+        const { createRegistryClient, commands } = await registry();
+        await run(cmd, io, async (g) =>
+          withClient(createRegistryClient(g), (c) => commands.tagsCommand(c, repo, opts)),
+        );
+      },
+    );
+
+  program
+    .command('digest')
+    .description('print the manifest digest a tag points at (HEAD request: not counted as a Docker Hub pull)')
+    .argument('<image>', 'image reference')
+    .addOption(platformOption())
+    .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
+      const { createRegistryClient, commands } = await registry();
+      await run(cmd, io, async (g) =>
+        withClient(createRegistryClient(g), (c) => commands.digestCommand(c, image, opts)),
+      );
+    });
+
+  program
+    .command('referrers')
+    .description('list attestations, signatures and SBOMs that refer to an image (OCI referrers)')
+    .argument('<image>', 'image reference')
+    .option('--artifact-type <type>', 'only referrers of this artifact type')
+    .action(async (image: string, opts: { artifactType?: string }, cmd: Command) => {
+      const { createRegistryClient, commands } = await registry();
+      await run(cmd, io, async (g) =>
+        withClient(createRegistryClient(g), (c) => commands.referrersCommand(c, image, opts)),
+      );
+    });
+
+  program
+    .command('blob')
+    .description('download a blob, verified against its digest, to a file (-o) or to stdout')
+    .argument('<repository>', 'repository holding the blob')
+    .argument('<digest>', 'blob digest, e.g. sha256:…')
+    .option('-o, --output <file>', 'write to this file (atomically, after verification)')
+    .action(async (repo: string, digest: string, opts: { output?: string }, cmd: Command) => {
+      const { createRegistryClient, commands } = await registry();
+      await run(cmd, io, async (g) =>
+        withClient(createRegistryClient(g), (c) =>
+          commands.blobCommand(c, repo, digest, { output: opts.output, stdoutIsTTY: io.isTTY }),
+        ),
+      );
+    });
+
+  return program;
+}
+
+async function withClient<C extends { close(): Promise<void> }, T>(
+  client: C,
+  fn: (c: C) => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}

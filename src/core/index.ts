@@ -1,0 +1,18 @@
+export { APIPromise, type WithResponse } from './api-promise.js';
+export { type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER } from './circuit-breaker.js';
+export * from './credentials.js';
+export * from './errors.js';
+export { createLogger, getLogger, type Logger } from './logger.js';
+export { type Page, PagedList, type PageFetcher, parseLinkNext } from './pagination.js';
+export { parseRateLimit, parseRetryAfter, type RateLimitInfo, RateLimitTracker } from './rate-limit.js';
+export { redactHeaders, redactText, redactUrl, redactValue } from './redact.js';
+export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+export { Secret } from './secret.js';
+export {
+  type HttpRequest,
+  type HttpResponse,
+  HttpTransport,
+  type ResponseInfo,
+  type TransportHooks,
+  type TransportOptions,
+} from './transport.js';

@@ -1,0 +1,7 @@
+/**
+ * dockerhub-api: the SDK. Front ends (CLI, MCP server, agent) have their own entry points, so importing
+ * the SDK never loads their dependencies.
+ */
+export * from './core/index.js';
+export * from './reference/index.js';
+export * from './registry/index.js';

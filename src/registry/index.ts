@@ -1,0 +1,28 @@
+export { type Challenge, parseChallenge, RegistryAuth, repositoryScope } from './auth.js';
+export type { BlobGetOptions, BlobStream } from './blobs.js';
+export {
+  isLoopbackHost,
+  type PingResult,
+  RegistryClient,
+  type RegistryClientOptions,
+  type RegistryRequest,
+  type RepoAction,
+} from './client.js';
+export {
+  type ConfigSummary,
+  hostPlatform,
+  type InspectOptions,
+  type InspectResult,
+  imagePlatforms,
+  inspectImage,
+  type LayerSummary,
+  type ManifestSummary,
+  resolveImageManifest,
+} from './inspect.js';
+export type { ManifestGetOptions, ManifestHead, ManifestResult } from './manifests.js';
+export { parseManifest } from './manifests.js';
+export { isImageManifestMediaType, isIndexMediaType, MANIFEST_ACCEPT, MediaType } from './media-types.js';
+export type { ReferrersResult } from './referrers.js';
+export type { TagListOptions } from './tags.js';
+export * from './types.js';
+export { DigestVerifier, digestOf, verifyBytes } from './verify.js';

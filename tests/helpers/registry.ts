@@ -1,0 +1,191 @@
+/**
+ * A real CNCF distribution registry (`docker-registry serve`, 2.8) on 127.0.0.1 with its own config and
+ * storage in temp dirs. Debian's packaged config listens on all interfaces with htpasswd, so it is never
+ * used. Token mode trusts a token server started with startTokenServer().
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './free-port.js';
+import type { TokenServer } from './token-server.js';
+
+export interface RunningRegistry {
+  /** '127.0.0.1:PORT', for image references */
+  host: string;
+  /** 'http://127.0.0.1:PORT' */
+  url: string;
+  storageDir: string;
+  stop(): Promise<void>;
+}
+
+export interface RegistryOptions {
+  auth?: 'none' | 'token';
+  tokenServer?: TokenServer;
+  /** storage.delete.enabled; default true */
+  deleteEnabled?: boolean;
+}
+
+const STARTUP_TIMEOUT_MS = 15_000;
+
+/**
+ * Safety net for registries whose stop() never ran (a test threw before its cleanup): kill them and remove
+ * their dirs when the worker exits. Vitest ends fork workers with SIGTERM, which skips 'exit' handlers,
+ * so SIGTERM is caught too and re-raised once nobody else listens. Shared per process via globalThis.
+ */
+const LIVE = Symbol.for('dockerhub-api.tests.live-registries');
+const globals = globalThis as { [LIVE]?: Map<ChildProcess, string> };
+globals[LIVE] ??= installReaper(new Map());
+const live = globals[LIVE];
+
+function installReaper(children: Map<ChildProcess, string>): Map<ChildProcess, string> {
+  const reap = () => {
+    for (const [child, dir] of children) {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+    children.clear();
+  };
+  process.once('exit', reap);
+  process.once('SIGTERM', () => {
+    reap();
+    if (process.listenerCount('SIGTERM') === 0) process.kill(process.pid, 'SIGTERM');
+  });
+  return children;
+}
+
+/** JSON strings are valid YAML scalars, so values are quoted this way. */
+function configYaml(port: number, storageDir: string, opts: RegistryOptions): string {
+  const q = JSON.stringify;
+  const lines = [
+    'version: 0.1',
+    'log:',
+    '  level: error',
+    '  accesslog:',
+    '    disabled: true',
+    'storage:',
+    '  filesystem:',
+    `    rootdirectory: ${q(storageDir)}`,
+    '  delete:',
+    `    enabled: ${opts.deleteEnabled ?? true}`,
+    '  redirect:',
+    '    disable: true',
+    '  maintenance:',
+    '    uploadpurging:',
+    '      enabled: false',
+    'http:',
+    `  addr: ${q(`127.0.0.1:${port}`)}`,
+    `  secret: ${q(randomBytes(24).toString('hex'))}`,
+  ];
+  if (opts.auth === 'token') {
+    const t = opts.tokenServer!;
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${q(t.realm)}`,
+      `    service: ${q(t.service)}`,
+      `    issuer: ${q(t.issuer)}`,
+      `    rootcertbundle: ${q(t.certBundlePath)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Status of GET /v2/, or undefined while nothing listens. A fresh socket each time (no pooled keep-alive). */
+function probe(url: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const req = get(`${url}/v2/`, { agent: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(undefined));
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function startOnce(opts: RegistryOptions): Promise<RunningRegistry> {
+  const dir = await mkdtemp(join(tmpdir(), 'dh-registry-'));
+  const storageDir = join(dir, 'storage');
+  const configPath = join(dir, 'config.yml');
+  await mkdir(storageDir);
+  const port = await freePort();
+  await writeFile(configPath, configYaml(port, storageDir, opts));
+
+  // REGISTRY_* variables override the config file; none from the caller's environment may leak in.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
+  const child = spawn('docker-registry', ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.set(child, dir);
+  let log = '';
+  const capture = (chunk: Buffer) => {
+    if (log.length < 64_000) log += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', capture);
+  child.stderr?.on('data', capture);
+  let exited = false;
+  child.once('close', () => {
+    exited = true; // 'close' (not 'exit') so the captured log is complete
+  });
+  let spawnError: Error | undefined;
+  child.once('error', (err) => {
+    spawnError = err;
+  });
+
+  const host = `127.0.0.1:${port}`;
+  const url = `http://${host}`;
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      await stopChild(child);
+      live.delete(child);
+      await rm(dir, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    const status = exited || spawnError ? undefined : await probe(url);
+    if (status === 200 || status === 401) return { host, url, storageDir, stop };
+    if (exited || spawnError || Date.now() > deadline) {
+      await stop();
+      const why = spawnError
+        ? spawnError.message
+        : exited
+          ? 'exited'
+          : `not ready after ${STARTUP_TIMEOUT_MS} ms`;
+      throw Object.assign(new Error(`docker-registry ${why} (status ${status ?? 'none'}):\n${log}`), { log });
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function startRegistry(opts: RegistryOptions = {}): Promise<RunningRegistry> {
+  // A token server alone implies token auth.
+  opts = { ...opts, auth: opts.auth ?? (opts.tokenServer ? 'token' : 'none') };
+  if (opts.auth === 'token' && !opts.tokenServer)
+    throw new Error("startRegistry: auth 'token' needs a tokenServer");
+  // The free port may be taken between probe and bind; a couple of retries make that race harmless.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      const log = (err as { log?: string }).log ?? '';
+      if (attempt >= 3 || !/address already in use/i.test(log)) {
+        process.stderr.write(`startRegistry failed:\n${(err as Error).message}\n`);
+        throw err;
+      }
+    }
+  }
+}

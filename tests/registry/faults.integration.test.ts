@@ -1,0 +1,224 @@
+/**
+ * Faults a real registry does not produce on demand, injected by a loopback proxy in front of the real
+ * distribution registry: wrong bytes, truncated bodies, 503 bursts, and tag pagination through `Link`
+ * (distribution 2.8 ignores `n`, so the proxy paginates its answer the way other registries do).
+ */
+
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
+import { DigestMismatchError } from '../../src/core/errors.js';
+import { inspectImage, RegistryClient } from '../../src/registry/index.js';
+import { writeOciLayout } from '../helpers/oci-image.js';
+import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
+import { pushLayout } from '../helpers/skopeo.js';
+
+type Fault = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstream: () => Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+  }>,
+) => Promise<boolean>;
+
+let registry: RunningRegistry;
+let proxy: Server;
+let proxyHost: string;
+let work: string;
+let fault: Fault | undefined;
+let layout: Awaited<ReturnType<typeof writeOciLayout>>;
+const seen: string[] = [];
+
+function forward(req: IncomingMessage, body: Buffer) {
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+  }>((resolve, reject) => {
+    const up = httpRequest(
+      `${registry.url}${req.url}`,
+      { method: req.method, headers: { ...req.headers, host: registry.host } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    up.on('error', reject);
+    up.end(body);
+  });
+}
+
+beforeAll(async () => {
+  registry = await startRegistry({ auth: 'none' });
+  work = await mkdtemp(join(tmpdir(), 'dh-faults-'));
+  layout = await writeOciLayout(join(work, 'img'), { tag: 'x', layers: [20_000] });
+  await pushLayout(layout.dir, 'x', `${registry.host}/f/img:x`);
+  for (const tag of ['a', 'b', 'c', 'd', 'e'])
+    await pushLayout(layout.dir, 'x', `${registry.host}/f/img:${tag}`);
+  proxy = createServer(async (req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const upstream = () => forward(req, Buffer.concat(chunks));
+    if (fault && (await fault(req, res, upstream))) return;
+    const r = await upstream();
+    res.writeHead(r.status, r.headers);
+    res.end(r.body);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  proxyHost = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}, 120_000);
+
+afterAll(async () => {
+  proxy?.closeAllConnections();
+  await new Promise((r) => proxy?.close(r));
+  await registry?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  fault = undefined;
+  seen.length = 0;
+});
+
+describe('faults between client and registry', () => {
+  it('rejects a manifest whose bytes do not match the digest the registry announced', async () => {
+    fault = async (req, res, upstream) => {
+      if (!req.url?.includes('/manifests/')) return false;
+      const r = await upstream();
+      const tampered = Buffer.concat([r.body, Buffer.from(' ')]); // still valid JSON, different bytes
+      res.writeHead(r.status, { ...r.headers, 'content-length': String(tampered.length) });
+      res.end(tampered);
+      return true;
+    };
+    const client = new RegistryClient();
+    await expect(client.manifests.get(`${proxyHost}/f/img:x`)).rejects.toBeInstanceOf(DigestMismatchError);
+    await client.close();
+  });
+
+  it('fails a blob download with wrong bytes and leaves no file behind', async () => {
+    const blob = layout.blobs.find((b) => b.size === 20_000)!;
+    fault = async (req, res, upstream) => {
+      if (!req.url?.includes('/blobs/')) return false;
+      const r = await upstream();
+      r.body[100] = (r.body[100] ?? 0) ^ 0xff;
+      res.writeHead(r.status, r.headers);
+      res.end(r.body);
+      return true;
+    };
+    const outDir = join(work, 'dl');
+    let stderr = '';
+    const code = await runCli(['blob', `${proxyHost}/f/img`, blob.digest, '-o', join(outDir, 'layer')], {
+      stdout: () => undefined,
+      stderr: (t) => {
+        stderr += t;
+      },
+      isTTY: false,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^dockerhub: digest mismatch for blob/);
+    expect(await readdir(outDir)).toEqual([]);
+  });
+
+  it('fails a truncated blob instead of returning short content', async () => {
+    const blob = layout.blobs.find((b) => b.size === 20_000)!;
+    fault = async (req, res, upstream) => {
+      if (!req.url?.includes('/blobs/')) return false;
+      const r = await upstream();
+      res.writeHead(r.status, { 'content-type': 'application/octet-stream' }); // no length: chunked
+      res.end(r.body.subarray(0, 5000));
+      return true;
+    };
+    const client = new RegistryClient();
+    const { stream } = await client.blobs.get(`${proxyHost}/f/img`, blob.digest, { size: blob.size });
+    const consume = async () => {
+      for await (const _ of stream) {
+        /* drain */
+      }
+    };
+    await expect(consume()).rejects.toBeInstanceOf(DigestMismatchError);
+    await client.close();
+  });
+
+  it('rides out a burst of 503s and still returns verified content', async () => {
+    let failures = 2;
+    fault = async (req, res) => {
+      if (!req.url?.includes('/manifests/') || failures <= 0) return false;
+      failures--;
+      res.writeHead(503, { 'retry-after': '0' });
+      res.end();
+      return true;
+    };
+    const client = new RegistryClient();
+    const result = await inspectImage(client, `${proxyHost}/f/img:x`);
+    expect(result.digest).toBe(layout.manifestDigests[0]);
+    expect(seen.filter((s) => s.includes('/manifests/'))).toHaveLength(3);
+    await client.close();
+  });
+
+  it('walks tags page by page through Link headers', async () => {
+    fault = async (req, res, upstream) => {
+      if (!req.url?.includes('/tags/list')) return false;
+      const url = new URL(req.url, 'http://x');
+      const n = Number(url.searchParams.get('n') ?? 1000);
+      const last = url.searchParams.get('last');
+      const all = ((JSON.parse((await upstream()).body.toString()) as { tags: string[] }).tags ?? []).sort();
+      const start = last ? all.indexOf(last) + 1 : 0;
+      const page = all.slice(start, start + n);
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (start + n < all.length)
+        headers.link = `</v2/f/img/tags/list?n=${n}&last=${page.at(-1)}>; rel="next"`;
+      res.writeHead(200, headers);
+      res.end(JSON.stringify({ name: 'f/img', tags: page }));
+      return true;
+    };
+    const client = new RegistryClient();
+    const pages: string[][] = [];
+    for await (const page of client.tags.list(`${proxyHost}/f/img`, { pageSize: 2 }).pages())
+      pages.push(page.items);
+    expect(pages).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e', 'x'],
+    ]);
+    expect(seen.filter((s) => s.includes('/tags/list'))).toEqual([
+      'GET /v2/f/img/tags/list?n=2',
+      'GET /v2/f/img/tags/list?n=2&last=b',
+      'GET /v2/f/img/tags/list?n=2&last=d',
+    ]);
+    expect(await client.tags.list(`${proxyHost}/f/img`, { pageSize: 2 }).toArray(3)).toEqual(['a', 'b', 'c']);
+    await client.close();
+  });
+
+  it('refuses a Link header that points at another origin', async () => {
+    fault = async (req, res) => {
+      if (!req.url?.includes('/tags/list')) return false;
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        link: '<http://127.0.0.2:1/v2/f/img/tags/list?last=a>; rel="next"',
+      });
+      res.end(JSON.stringify({ tags: ['a'] }));
+      return true;
+    };
+    const client = new RegistryClient();
+    await expect(client.tags.list(`${proxyHost}/f/img`).toArray()).rejects.toThrow(
+      /refusing to follow http:\/\/127\.0\.0\.2:1/,
+    );
+    await client.close();
+  });
+});
