@@ -10,7 +10,7 @@ export function isValidDigest(d: string): boolean {
   const i = d.indexOf(':');
   if (i < 0) return false;
   const rule = DIGEST_RULES[d.slice(0, i)];
-  return rule !== undefined && rule.test(d.slice(i + 1));
+  return rule?.test(d.slice(i + 1)) ?? false;
 }
 
 /** Returns the digest when valid, else throws InvalidReferenceError saying what is wrong. */

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
-import { DigestMismatchError } from '../../src/core/errors.js';
+import { AuthenticationError, DigestMismatchError } from '../../src/core/errors.js';
 import { inspectImage, RegistryClient } from '../../src/registry/index.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
@@ -203,6 +203,30 @@ describe('faults between client and registry', () => {
     ]);
     expect(await client.tags.list(`${proxyHost}/f/img`, { pageSize: 2 }).toArray(3)).toEqual(['a', 'b', 'c']);
     await client.close();
+  });
+
+  it('answers a Basic challenge with the configured credentials', async () => {
+    const expected = `Basic ${Buffer.from('bob:basic-pass-123').toString('base64')}`;
+    fault = async (req, res) => {
+      if (req.headers.authorization === expected) return false;
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="test"', 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
+      return true;
+    };
+    const ok = new RegistryClient({
+      credentials: { username: 'bob', password: 'basic-pass-123', env: {}, useDockerConfig: false },
+    });
+    expect((await inspectImage(ok, `${proxyHost}/f/img:x`)).digest).toBe(layout.manifestDigests[0]);
+    // The challenge is remembered: later requests carry Basic credentials up front.
+    seen.length = 0;
+    await ok.manifests.head(`${proxyHost}/f/img:x`);
+    expect(seen).toHaveLength(1);
+    await ok.close();
+    const anonymous = new RegistryClient({ credentials: { env: {}, useDockerConfig: false } });
+    const err = await anonymous.manifests.get(`${proxyHost}/f/img:x`).catch((e) => e);
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err.message).toMatch(/^401 authentication required/);
+    await anonymous.close();
   });
 
   it('refuses a Link header that points at another origin', async () => {

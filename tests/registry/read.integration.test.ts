@@ -46,6 +46,15 @@ beforeAll(async () => {
   await pushLayout(single.dir, 'v1', `${registry.host}/team/app:v1`);
   await pushLayout(single.dir, 'v1', `${registry.host}/team/app:v1.1`);
   await pushLayout(multi.dir, 'multi', `${registry.host}/team/multi:latest`);
+  // Docker's own media types (v2 schema 2 manifest and manifest list), which Docker Hub still serves.
+  await pushLayout(single.dir, 'v1', `${registry.host}/team/docker:v1`, undefined, {
+    preserveDigests: false,
+    extraArgs: ['--format', 'v2s2'],
+  });
+  await pushLayout(multi.dir, 'multi', `${registry.host}/team/dockerlist:v1`, undefined, {
+    preserveDigests: false,
+    extraArgs: ['--format', 'v2s2'],
+  });
   client = new RegistryClient();
 }, 120_000);
 
@@ -95,6 +104,17 @@ describe('registry read path (no auth)', () => {
     await expect(inspectImage(client, ref, { platform: 'windows/amd64' })).rejects.toThrow(
       /no windows\/amd64 image; available: linux\/amd64, linux\/arm64\/v8, linux\/arm\/v7/,
     );
+  });
+
+  it('reads Docker v2 manifests and manifest lists with the digests skopeo reports', async () => {
+    const single = await inspectImage(client, `${registry.host}/team/docker:v1`);
+    expect(single.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
+    expect(single.digest).toBe(await skopeoDigest(`docker://${registry.host}/team/docker:v1`));
+    expect(single.manifests[0]?.config?.mediaType).toBe('application/vnd.docker.container.image.v1+json');
+    const list = await inspectImage(client, `${registry.host}/team/dockerlist:v1`);
+    expect(list.mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json');
+    expect(list.digest).toBe(await skopeoDigest(`docker://${registry.host}/team/dockerlist:v1`));
+    expect(list.manifests.map((m) => m.platform)).toEqual(['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7']);
   });
 
   it('lists platforms and resolves one platform manifest', async () => {
