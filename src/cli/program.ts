@@ -3,7 +3,7 @@
  * `dockerhub --version` and `--help` start fast.
  */
 import { Command, Option } from 'commander';
-import type { CommandResult } from './commands/registry-read.js';
+import type { CommandResult, PinOptions, TagsOptions } from './commands/registry-read.js';
 import type { GlobalOptions } from './context.js';
 
 export const VERSION = '0.1.0';
@@ -109,19 +109,39 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
 
   program
     .command('tags')
-    .description('list the tags of a repository (streams every page)')
+    .description('list the tags of a repository (streams every page); semver filtering and sorting')
     .argument('<repository>', 'repository, e.g. nginx or 127.0.0.1:5000/team/app')
     .option('--limit <n>', 'stop after n tags')
     .option('--page-size <n>', 'tags requested per page')
     .option('--last <tag>', 'start after this tag')
-    .action(
-      async (repo: string, opts: { limit?: string; pageSize?: string; last?: string }, cmd: Command) => {
-        const { createRegistryClient, commands } = await registry();
-        await run(cmd, io, async (g) =>
-          withClient(createRegistryClient(g), (c) => commands.tagsCommand(c, repo, opts)),
-        );
-      },
-    );
+    .option('--semver <range>', "only version tags in this semver range, e.g. '^1.2' (1.27 reads as 1.27.0)")
+    .option('--include-prerelease', 'with --semver: include suffixed tags such as 1.2.3-alpine or 2.0.0-rc1')
+    .option('--latest', 'print only the highest version tag (with --semver: the highest in range)')
+    .addOption(
+      new Option('--sort <order>', 'sort order').choices(['name', 'semver', 'registry']).default('registry'),
+    )
+    .action(async (repo: string, opts: TagsOptions, cmd: Command) => {
+      const { createRegistryClient, commands } = await registry();
+      await run(cmd, io, async (g) =>
+        withClient(createRegistryClient(g), (c) => commands.tagsCommand(c, repo, opts)),
+      );
+    });
+
+  program
+    .command('pin')
+    .description(
+      'pin an image to the digest it points at now, for reproducible deployments (prints name@sha256:…)',
+    )
+    .argument('<image>', 'image reference')
+    .addOption(platformOption())
+    .option('--canonical', 'print the full name (docker.io/library/nginx@…) instead of the short one')
+    .option('--keep-tag', 'keep the tag next to the digest (nginx:1.27@sha256:…)')
+    .action(async (image: string, opts: PinOptions, cmd: Command) => {
+      const { createRegistryClient, commands } = await registry();
+      await run(cmd, io, async (g) =>
+        withClient(createRegistryClient(g), (c) => commands.pinCommand(c, image, opts)),
+      );
+    });
 
   program
     .command('digest')

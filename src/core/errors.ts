@@ -111,6 +111,8 @@ export class DestructiveOperationBlockedError extends DockerHubError {
   }
 }
 export class UnsupportedError extends DockerHubError {}
+/** Replay mode: the cassette holds no recorded interaction for this request. */
+export class CassetteMissError extends DockerHubError {}
 /** Bad input caught before any request is sent (a flag, a file, a platform string). */
 export class ValidationError extends DockerHubError {}
 

@@ -1,4 +1,11 @@
 export { APIPromise, type WithResponse } from './api-promise.js';
+export {
+  BufferedBody,
+  type CassetteFile,
+  CassettePlayer,
+  CassetteRecorder,
+  type RecordedInteraction,
+} from './cassette.js';
 export { type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER } from './circuit-breaker.js';
 export * from './credentials.js';
 export * from './errors.js';
@@ -8,6 +15,16 @@ export { parseRateLimit, parseRetryAfter, type RateLimitInfo, RateLimitTracker }
 export { redactHeaders, redactText, redactUrl, redactValue } from './redact.js';
 export { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 export { Secret } from './secret.js';
+export {
+  disablePrometheus,
+  enablePrometheus,
+  instrument,
+  prometheusText,
+  recordBytes,
+  recordRateLimit,
+  recordTransfer,
+  type TelemetryAttributes,
+} from './telemetry.js';
 export {
   type HttpRequest,
   type HttpResponse,

@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
+import { BufferedBody, type CassettePlayer, type CassetteRecorder, cassetteMode } from './cassette.js';
 import { type CircuitBreakerOptions, HostCircuitBreakers } from './circuit-breaker.js';
 import {
   AbortError,
@@ -19,6 +20,7 @@ import { getLogger, type Logger } from './logger.js';
 import { parseRateLimit, parseRetryAfter, type RateLimitInfo, RateLimitTracker } from './rate-limit.js';
 import { redactHeaders, redactUrl, redactValue } from './redact.js';
 import { backoffDelay, isRetryableStatus, type RetryOptions, resolveRetryOptions, sleep } from './retry.js';
+import { recordRateLimit } from './telemetry.js';
 
 export type RequestBody = string | Uint8Array | Readable | null | undefined;
 
@@ -38,6 +40,14 @@ export interface HttpRequest {
   followRedirects?: boolean;
 }
 
+/** A response body: a stream, plus undici's convenience readers. */
+export interface ResponseBody extends Readable {
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+  dump(opts?: { limit?: number }): Promise<void>;
+}
+
 export interface HttpResponse {
   status: number;
   /** Lower-cased header names; repeated headers joined with ", ". */
@@ -45,7 +55,7 @@ export interface HttpResponse {
   /** The final URL, after redirects. */
   url: string;
   method: string;
-  body: Dispatcher.ResponseData['body'];
+  body: ResponseBody;
   requestId?: string;
   rateLimit?: RateLimitInfo;
 }
@@ -83,6 +93,10 @@ export interface TransportOptions {
   random?: () => number;
   /** Injected for tests: how to wait between attempts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Record every interaction to this cassette file (default: env DOCKERHUB_RECORD). */
+  record?: string;
+  /** Answer from this cassette file, with no network (default: env DOCKERHUB_REPLAY). */
+  replay?: string;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
@@ -144,10 +158,7 @@ export function mapTransportError(
 }
 
 /** Reads a (small) error body as JSON when it is JSON, else as text; never throws. */
-export async function readErrorBody(
-  body: Dispatcher.ResponseData['body'],
-  limit = 64 * 1024,
-): Promise<unknown> {
+export async function readErrorBody(body: AsyncIterable<unknown>, limit = 64 * 1024): Promise<unknown> {
   try {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -175,9 +186,14 @@ export class HttpTransport {
   readonly #opts: TransportOptions;
   readonly #breakers: HostCircuitBreakers;
   readonly #hooks: TransportHooks[];
+  readonly #recorder: CassetteRecorder | undefined;
+  readonly #player: CassettePlayer | undefined;
 
   constructor(opts: TransportOptions = {}) {
     this.#opts = opts;
+    const cassette = cassetteMode(opts);
+    this.#recorder = cassette.recorder;
+    this.#player = cassette.player;
     this.#ownsDispatcher = !opts.dispatcher;
     this.#dispatcher =
       opts.dispatcher ??
@@ -307,38 +323,76 @@ export class HttpTransport {
     const timeout = req.timeoutMs ?? this.#opts.timeoutMs ?? 60_000;
     for (const h of this.#hooks) h.onRequest?.({ method, url: url.toString(), headers, attempt });
     const started = performance.now();
-    const res = await this.#breakers.run(
-      url.host,
-      async () => {
-        const r = await undiciRequest(url, {
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body: body ?? undefined,
-          signal: req.signal,
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
-          dispatcher: this.#dispatcher,
-        });
-        const flat = flattenHeaders(r.headers);
-        const out: HttpResponse = {
-          status: r.statusCode,
-          headers: flat,
-          url: url.toString(),
-          method,
-          body: r.body,
-          requestId: REQUEST_ID_HEADERS.map((h) => flat[h]).find((v) => v),
-          rateLimit: parseRateLimit(flat),
-        };
-        return out;
-      },
-      (r) => r.status >= 500,
-    );
+    const res = this.#player
+      ? this.#replay(url, method, body)
+      : await this.#breakers.run(
+          url.host,
+          () => this.#dispatch(url, method, headers, body, req, timeout),
+          (r) => r.status >= 500,
+        );
+    if (this.#recorder) await this.#record(res, body);
     this.rateLimits.record(res.rateLimit);
+    if (res.rateLimit) recordRateLimit(res.rateLimit.kind, res.rateLimit.remaining);
     const durationMs = Math.round(performance.now() - started);
     const info = { status: res.status, headers: res.headers, url: res.url, method, requestId: res.requestId };
     for (const h of this.#hooks) h.onResponse?.({ ...info, rateLimit: res.rateLimit, attempt, durationMs });
     this.logger.debug({ method, url: redactUrl(res.url), status: res.status, durationMs, attempt }, 'http');
     return res;
+  }
+
+  async #dispatch(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: RequestBody,
+    req: HttpRequest,
+    timeout: number,
+  ): Promise<HttpResponse> {
+    const r = await undiciRequest(url, {
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body: body ?? undefined,
+      signal: req.signal,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      dispatcher: this.#dispatcher,
+    });
+    return this.#response(url, method, r.statusCode, flattenHeaders(r.headers), r.body);
+  }
+
+  #response(
+    url: URL,
+    method: string,
+    status: number,
+    headers: Record<string, string>,
+    body: ResponseBody,
+  ): HttpResponse {
+    return {
+      status,
+      headers,
+      url: url.toString(),
+      method,
+      body,
+      requestId: REQUEST_ID_HEADERS.map((h) => headers[h]).find((v) => v),
+      rateLimit: parseRateLimit(headers),
+    };
+  }
+
+  #replay(url: URL, method: string, body: RequestBody): HttpResponse {
+    const hit = (this.#player as CassettePlayer).take({ method, url: url.toString(), body });
+    return this.#response(url, method, hit.status, hit.headers, hit.body);
+  }
+
+  /** Reads the whole body (cassettes hold complete interactions) and hands the caller a buffered copy. */
+  async #record(res: HttpResponse, body: RequestBody): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of res.body) chunks.push(chunk as Buffer);
+    const buffer = Buffer.concat(chunks);
+    (this.#recorder as CassetteRecorder).record(
+      { method: res.method, url: res.url, body },
+      { status: res.status, headers: res.headers, body: buffer },
+    );
+    res.body = new BufferedBody(buffer);
   }
 
   async close(): Promise<void> {

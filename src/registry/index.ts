@@ -23,6 +23,15 @@ export type { ManifestGetOptions, ManifestHead, ManifestResult } from './manifes
 export { parseManifest } from './manifests.js';
 export { isImageManifestMediaType, isIndexMediaType, MANIFEST_ACCEPT, MediaType } from './media-types.js';
 export type { ReferrersResult } from './referrers.js';
+export {
+  filterSemverTags,
+  latestSemverTag,
+  parseVersionTag,
+  pinReference,
+  type SemverFilterOptions,
+  type SemverTag,
+  sortTags,
+} from './tag-utils.js';
 export type { TagListOptions } from './tags.js';
 export * from './types.js';
 export { DigestVerifier, digestOf, verifyBytes } from './verify.js';

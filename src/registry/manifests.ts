@@ -5,6 +5,7 @@
  */
 import { APIPromise } from '../core/api-promise.js';
 import { DigestMismatchError, DockerHubError, NotFoundError, ValidationError } from '../core/errors.js';
+import { instrument } from '../core/telemetry.js';
 import { responseInfo } from '../core/transport.js';
 import { type ImageReference, manifestIdentifier, withDigest } from '../reference/index.js';
 import type { RegistryClient } from './client.js';
@@ -39,63 +40,75 @@ export class Manifests {
   constructor(private readonly client: RegistryClient) {}
 
   get(input: string | ImageReference, opts: ManifestGetOptions = {}): APIPromise<ManifestResult> {
-    return APIPromise.from(async () => {
-      const ref = this.client.ref(input);
-      const res = await this.client.fetch({
-        repo: ref,
-        method: 'GET',
-        path: `manifests/${encodeURIComponent(manifestIdentifier(ref))}`,
-        headers: { accept: opts.accept ?? MANIFEST_ACCEPT },
-        signal: opts.signal,
-      });
-      const bytes = await readLimited(res.body, this.client.maxManifestBytes, 'manifest');
-      const expected = ref.digest ?? res.headers['docker-content-digest'];
-      let digest: string;
-      if (expected) {
-        digest = digestOf(bytes, algorithmOf(expected));
-        if (digest !== expected) throw new DigestMismatchError(expected, digest, `manifest ${ref}`);
-      } else {
-        digest = digestOf(bytes);
-      }
-      const manifest = parseManifest(bytes, ref.toString());
-      const mediaType =
-        manifest.mediaType ?? res.headers['content-type']?.split(';')[0]?.trim() ?? 'application/json';
-      return {
-        data: { digest, mediaType, size: bytes.length, bytes, manifest, reference: withDigest(ref, digest) },
-        response: responseInfo(res),
-      };
-    });
+    const ref = this.client.ref(input);
+    return APIPromise.from(() =>
+      instrument('docker.manifest.get', { image: ref.toString() }, async (span) => {
+        const res = await this.client.fetch({
+          repo: ref,
+          method: 'GET',
+          path: `manifests/${encodeURIComponent(manifestIdentifier(ref))}`,
+          headers: { accept: opts.accept ?? MANIFEST_ACCEPT },
+          signal: opts.signal,
+        });
+        const bytes = await readLimited(res.body, this.client.maxManifestBytes, 'manifest');
+        const expected = ref.digest ?? res.headers['docker-content-digest'];
+        let digest: string;
+        if (expected) {
+          digest = digestOf(bytes, algorithmOf(expected));
+          if (digest !== expected) throw new DigestMismatchError(expected, digest, `manifest ${ref}`);
+        } else {
+          digest = digestOf(bytes);
+        }
+        const manifest = parseManifest(bytes, ref.toString());
+        const mediaType =
+          manifest.mediaType ?? res.headers['content-type']?.split(';')[0]?.trim() ?? 'application/json';
+        span.setAttributes({ digest, size: bytes.length, 'media.type': mediaType });
+        return {
+          data: {
+            digest,
+            mediaType,
+            size: bytes.length,
+            bytes,
+            manifest,
+            reference: withDigest(ref, digest),
+          },
+          response: responseInfo(res),
+        };
+      }),
+    );
   }
 
   /** HEAD: digest, media type and size without downloading (does not count as a Docker Hub pull). */
   head(input: string | ImageReference, opts: ManifestGetOptions = {}): APIPromise<ManifestHead> {
-    return APIPromise.from(async () => {
-      const ref = this.client.ref(input);
-      const res = await this.client.fetch({
-        repo: ref,
-        method: 'HEAD',
-        path: `manifests/${encodeURIComponent(manifestIdentifier(ref))}`,
-        headers: { accept: opts.accept ?? MANIFEST_ACCEPT },
-        signal: opts.signal,
-      });
-      await res.body.dump();
-      const headerDigest = res.headers['docker-content-digest'];
-      if (ref.digest && headerDigest && headerDigest !== ref.digest) {
-        throw new DigestMismatchError(ref.digest, headerDigest, `manifest ${ref}`);
-      }
-      const digest = ref.digest ?? headerDigest;
-      const mediaType = res.headers['content-type']?.split(';')[0]?.trim() ?? '';
-      const size = Number(res.headers['content-length'] ?? Number.NaN);
-      if (!digest || !mediaType || !Number.isFinite(size)) {
-        // Some registries omit Docker-Content-Digest on HEAD; a GET gives the same facts, verified.
-        const full = await this.get(ref, opts);
-        return {
-          data: { digest: full.digest, mediaType: full.mediaType, size: full.size },
-          response: responseInfo(res),
-        };
-      }
-      return { data: { digest, mediaType, size }, response: responseInfo(res) };
-    });
+    const ref = this.client.ref(input);
+    return APIPromise.from(() =>
+      instrument('docker.manifest.head', { image: ref.toString() }, async () => {
+        const res = await this.client.fetch({
+          repo: ref,
+          method: 'HEAD',
+          path: `manifests/${encodeURIComponent(manifestIdentifier(ref))}`,
+          headers: { accept: opts.accept ?? MANIFEST_ACCEPT },
+          signal: opts.signal,
+        });
+        await res.body.dump();
+        const headerDigest = res.headers['docker-content-digest'];
+        if (ref.digest && headerDigest && headerDigest !== ref.digest) {
+          throw new DigestMismatchError(ref.digest, headerDigest, `manifest ${ref}`);
+        }
+        const digest = ref.digest ?? headerDigest;
+        const mediaType = res.headers['content-type']?.split(';')[0]?.trim() ?? '';
+        const size = Number(res.headers['content-length'] ?? Number.NaN);
+        if (!digest || !mediaType || !Number.isFinite(size)) {
+          // Some registries omit Docker-Content-Digest on HEAD; a GET gives the same facts, verified.
+          const full = await this.get(ref, opts);
+          return {
+            data: { digest: full.digest, mediaType: full.mediaType, size: full.size },
+            response: responseInfo(res),
+          };
+        }
+        return { data: { digest, mediaType, size }, response: responseInfo(res) };
+      }),
+    );
   }
 
   /** The digest a tag points at (HEAD first). */

@@ -223,7 +223,9 @@ describe('faults between client and registry', () => {
     expect(seen).toHaveLength(1);
     await ok.close();
     const anonymous = new RegistryClient({ credentials: { env: {}, useDockerConfig: false } });
-    const err = await anonymous.manifests.get(`${proxyHost}/f/img:x`).catch((e) => e);
+    const err = (await anonymous.manifests
+      .get(`${proxyHost}/f/img:x`)
+      .catch((e) => e)) as AuthenticationError;
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err.message).toMatch(/^401 authentication required/);
     await anonymous.close();

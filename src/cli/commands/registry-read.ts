@@ -7,13 +7,16 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../core/errors.js';
-import { assertDigest, parseReference } from '../../reference/index.js';
+import { assertDigest, familiarName, parseReference } from '../../reference/index.js';
 import {
+  filterSemverTags,
   type InspectResult,
   imagePlatforms,
   inspectImage,
+  pinReference,
   type RegistryClient,
   resolveImageManifest,
+  sortTags,
 } from '../../registry/index.js';
 import { formatBytes, keyValues, shortDigest, table } from '../render.js';
 
@@ -100,16 +103,61 @@ export async function platformsCommand(
   return { data, text: () => (data.length ? `${data.join('\n')}\n` : '') };
 }
 
+export interface TagsOptions {
+  limit?: string;
+  pageSize?: string;
+  last?: string;
+  semver?: string;
+  includePrerelease?: boolean;
+  latest?: boolean;
+  sort?: 'name' | 'semver' | 'registry';
+}
+
 export async function tagsCommand(
   client: RegistryClient,
   image: string,
-  opts: { limit?: string; pageSize?: string; last?: string },
+  opts: TagsOptions,
 ): Promise<CommandResult<string[]>> {
   const ref = parseReference(image, { defaultTag: false });
   const limit = opts.limit === undefined ? Number.POSITIVE_INFINITY : positiveInt(opts.limit, '--limit');
   const pageSize = opts.pageSize === undefined ? undefined : positiveInt(opts.pageSize, '--page-size');
-  const data = await client.tags.list(ref, { pageSize, last: opts.last }).toArray(limit);
+  const filtering = opts.semver !== undefined || opts.latest;
+  const sorting = opts.sort !== undefined && opts.sort !== 'registry';
+  // Filters and sorts need every tag; a plain listing stops as soon as it has `limit` of them.
+  let tags = await client.tags
+    .list(ref, { pageSize, last: opts.last })
+    .toArray(filtering || sorting ? undefined : limit);
+  if (filtering) {
+    const versions = filterSemverTags(tags, opts.semver ?? '*', {
+      includePrerelease: opts.includePrerelease,
+    });
+    tags = opts.latest ? versions.slice(-1) : versions;
+  } else if (sorting) {
+    tags = sortTags(tags, opts.sort as 'name' | 'semver');
+  }
+  const data = tags.slice(0, limit);
   return { data, text: () => (data.length ? `${data.join('\n')}\n` : '') };
+}
+
+export interface PinOptions {
+  platform?: string;
+  canonical?: boolean;
+  keepTag?: boolean;
+}
+
+export async function pinCommand(
+  client: RegistryClient,
+  image: string,
+  opts: PinOptions,
+): Promise<CommandResult<{ reference: string; pinned: string; digest: string }>> {
+  const ref = parseReference(image);
+  const pinned = await pinReference(client, ref, { platform: opts.platform });
+  const shown = opts.keepTag ? pinned : { ...pinned, tag: undefined };
+  const name = opts.canonical
+    ? `${pinned.registry}/${pinned.repository}${shown.tag ? `:${shown.tag}` : ''}@${pinned.digest}`
+    : familiarName(shown as typeof pinned);
+  const data = { reference: ref.toString(), pinned: name, digest: pinned.digest ?? '' };
+  return { data, text: () => `${name}\n` };
 }
 
 export async function digestCommand(
