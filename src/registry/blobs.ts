@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '../core/errors.js';
+import { instrument, recordBytes } from '../core/telemetry.js';
 import type { ResponseInfo } from '../core/transport.js';
 import { responseInfo } from '../core/transport.js';
 import { assertDigest, type ImageReference } from '../reference/index.js';
@@ -54,14 +55,18 @@ export class Blobs {
   /** Streams a blob through a digest verifier. Redirects to storage are followed without our credentials. */
   async get(repo: string | RepoRef, digest: string, opts: BlobGetOptions = {}): Promise<BlobStream> {
     const ref = typeof repo === 'string' ? this.client.ref(repo) : repo;
-    const res = await this.client.fetch({
-      repo: ref,
-      method: 'GET',
-      path: `blobs/${assertDigest(digest)}`,
-      signal: opts.signal,
-    });
+    const attributes = { repository: `${ref.registry}/${ref.repository}`, digest, size: opts.size };
+    const res = await instrument('docker.blob.get', attributes, () =>
+      this.client.fetch({
+        repo: ref,
+        method: 'GET',
+        path: `blobs/${assertDigest(digest)}`,
+        signal: opts.signal,
+      }),
+    );
     const announced = res.headers['content-length'] ? Number(res.headers['content-length']) : undefined;
     const verifier = new DigestVerifier(digest, { size: opts.size ?? announced });
+    verifier.once('end', () => recordBytes('download', verifier.bytes));
     // pipeline() propagates errors both ways and destroys the socket if the consumer gives up.
     pipeline(res.body, verifier).catch(() => undefined);
     return { stream: verifier, size: announced, response: responseInfo(res) };

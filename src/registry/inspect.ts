@@ -3,6 +3,7 @@
  * child manifest and its config are then fetched as one chain per platform, all chains in parallel.
  */
 import { ValidationError } from '../core/errors.js';
+import { instrument } from '../core/telemetry.js';
 import {
   formatPlatform,
   type ImageReference,
@@ -177,6 +178,18 @@ export async function inspectImage(
   opts: InspectOptions = {},
 ): Promise<InspectResult> {
   const ref = client.ref(input);
+  return instrument('docker.image.inspect', { image: ref.toString() }, async (span) => {
+    const result = await inspectUninstrumented(client, ref, opts);
+    span.setAttributes({ digest: result.digest, count: result.manifests.length });
+    return result;
+  });
+}
+
+async function inspectUninstrumented(
+  client: RegistryClient,
+  ref: ImageReference,
+  opts: InspectOptions,
+): Promise<InspectResult> {
   const platform = typeof opts.platform === 'string' ? parsePlatform(opts.platform) : opts.platform;
   const top: ManifestResult = await client.manifests.get(ref, { signal: opts.signal });
   const base = {
