@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
+import { cli } from '../helpers/cli.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
 import { pushLayout, skopeoDigest } from '../helpers/skopeo.js';
@@ -15,21 +15,6 @@ import { pushLayout, skopeoDigest } from '../helpers/skopeo.js';
 let registry: RunningRegistry;
 let work: string;
 let layout: Awaited<ReturnType<typeof writeOciLayout>>;
-
-async function cli(args: string[], opts: { isTTY?: boolean } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    isTTY: opts.isTTY ?? false,
-  });
-  return { code, stdout, stderr };
-}
 
 beforeAll(async () => {
   registry = await startRegistry({ auth: 'none' });

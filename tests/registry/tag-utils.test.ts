@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
 import { RegistryClient } from '../../src/registry/index.js';
 import {
   filterSemverTags,
@@ -11,6 +10,7 @@ import {
   parseVersionTag,
   sortTags,
 } from '../../src/registry/tag-utils.js';
+import { cli } from '../helpers/cli.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import { putManifest } from '../helpers/raw-registry.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
@@ -71,21 +71,6 @@ describe('tags and pin commands against a real registry', () => {
   let work: string;
   let digest: string;
   let armDigest: string;
-
-  async function cli(args: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(args, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      isTTY: false,
-    });
-    return { code, stdout, stderr };
-  }
 
   beforeAll(async () => {
     registry = await startRegistry({ auth: 'none' });
