@@ -72,6 +72,28 @@ export class Blobs {
     return { stream: verifier, size: announced, response: responseInfo(res) };
   }
 
+  /**
+   * Opens a blob's raw content from `offset` (with `Range`), unverified: for copies, where the
+   * destination registry verifies the digest, and for resumable downloads that hash on their own.
+   * `resumed` says whether the server honoured the range (206); if not, the stream starts at 0.
+   */
+  async open(
+    repo: RepoRef,
+    digest: string,
+    opts: { offset?: number; signal?: AbortSignal } = {},
+  ): Promise<{ stream: Readable; resumed: boolean; size?: number }> {
+    const offset = opts.offset ?? 0;
+    const res = await this.client.fetch({
+      repo,
+      method: 'GET',
+      path: `blobs/${assertDigest(digest)}`,
+      headers: offset > 0 ? { range: `bytes=${offset}-` } : undefined,
+      signal: opts.signal,
+    });
+    const length = res.headers['content-length'] ? Number(res.headers['content-length']) : undefined;
+    return { stream: res.body, resumed: offset > 0 && res.status === 206, size: length };
+  }
+
   /** Reads a small blob (an image config, an SBOM) into memory, verified. */
   async getBytes(
     repo: string | RepoRef,

@@ -4,7 +4,7 @@
  * referrers) are thin layers over `RegistryClient.fetch`.
  */
 import { type CredentialOptions, CredentialResolver } from '../core/credentials.js';
-import { ValidationError } from '../core/errors.js';
+import { DestructiveOperationBlockedError, ValidationError } from '../core/errors.js';
 import type { RateLimitInfo } from '../core/rate-limit.js';
 import {
   type HttpRequest,
@@ -18,6 +18,7 @@ import { Blobs } from './blobs.js';
 import { Manifests } from './manifests.js';
 import { Referrers } from './referrers.js';
 import { Tags } from './tags.js';
+import { Uploads } from './uploads.js';
 
 export type RepoAction = 'pull' | 'push' | 'delete';
 
@@ -50,6 +51,8 @@ export interface RegistryClientOptions extends TransportOptions {
   insecureRegistries?: readonly string[];
   /** Largest manifest we accept, in bytes (default 8 MiB). */
   maxManifestBytes?: number;
+  /** Allow deletes (default: env DOCKERHUB_ALLOW_DESTRUCTIVE=true). */
+  allowDestructive?: boolean;
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -69,7 +72,9 @@ export class RegistryClient {
   readonly blobs: Blobs;
   readonly tags: Tags;
   readonly referrers: Referrers;
+  readonly uploads: Uploads;
   readonly maxManifestBytes: number;
+  readonly allowDestructive: boolean;
   readonly #insecure: Set<string>;
   readonly #ownsTransport: boolean;
 
@@ -87,6 +92,13 @@ export class RegistryClient {
     this.blobs = new Blobs(this);
     this.tags = new Tags(this);
     this.referrers = new Referrers(this);
+    this.uploads = new Uploads(this);
+    this.allowDestructive = opts.allowDestructive ?? process.env.DOCKERHUB_ALLOW_DESTRUCTIVE === 'true';
+  }
+
+  /** The safety model: deletes are refused unless explicitly allowed. */
+  assertDestructiveAllowed(operation: string): void {
+    if (!this.allowDestructive) throw new DestructiveOperationBlockedError(operation);
   }
 
   /** Latest registry pull-limit snapshot (`ratelimit-*` headers), if any response carried one. */

@@ -33,5 +33,7 @@ export {
   sortTags,
 } from './tag-utils.js';
 export type { TagListOptions } from './tags.js';
+export * from './transfer/index.js';
 export * from './types.js';
+export { type BlobSource, type UploadOptions, type UploadOutcome, Uploads } from './uploads.js';
 export { DigestVerifier, digestOf, verifyBytes } from './verify.js';

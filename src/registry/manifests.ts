@@ -118,6 +118,61 @@ export class Manifests {
     return (await this.head(ref, { signal })).digest;
   }
 
+  /**
+   * Puts manifest bytes under a tag or digest. The registry answers with the digest it computed, which
+   * must be ours: the bytes are the manifest's identity.
+   */
+  put(
+    input: string | ImageReference,
+    bytes: Uint8Array,
+    mediaType: string,
+    opts: { signal?: AbortSignal } = {},
+  ): APIPromise<{ digest: string; reference: ImageReference }> {
+    const ref = this.client.ref(input);
+    return APIPromise.from(() =>
+      instrument('docker.manifest.put', { image: ref.toString(), size: bytes.length }, async () => {
+        const digest = digestOf(bytes, ref.digest ? algorithmOf(ref.digest) : 'sha256');
+        if (ref.digest && ref.digest !== digest)
+          throw new DigestMismatchError(ref.digest, digest, `manifest ${ref}`);
+        const res = await this.client.fetch({
+          repo: ref,
+          method: 'PUT',
+          path: `manifests/${encodeURIComponent(manifestIdentifier(ref))}`,
+          headers: { 'content-type': mediaType },
+          body: Buffer.from(bytes),
+          actions: ['pull', 'push'],
+          signal: opts.signal,
+        });
+        await res.body.dump();
+        const reported = res.headers['docker-content-digest'];
+        if (reported && reported !== digest)
+          throw new DigestMismatchError(digest, reported, `manifest put ${ref}`);
+        return { data: { digest, reference: withDigest(ref, digest) }, response: responseInfo(res) };
+      }),
+    );
+  }
+
+  /** Deletes a manifest by digest (a tag is resolved to its digest first, as registries require). */
+  async delete(
+    input: string | ImageReference,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<{ digest: string }> {
+    const ref = this.client.ref(input);
+    this.client.assertDestructiveAllowed(`deleting ${ref}`);
+    return instrument('docker.manifest.delete', { image: ref.toString() }, async () => {
+      const digest = await this.resolve(ref, opts.signal);
+      const res = await this.client.fetch({
+        repo: ref,
+        method: 'DELETE',
+        path: `manifests/${digest}`,
+        actions: ['pull', 'push', 'delete'],
+        signal: opts.signal,
+      });
+      await res.body.dump();
+      return { digest };
+    });
+  }
+
   /** True when the manifest exists; false on 404. */
   async exists(input: string | ImageReference, signal?: AbortSignal): Promise<boolean> {
     try {
