@@ -5,9 +5,15 @@ export interface GlobalOptions {
   json?: boolean;
   insecureRegistry?: string[];
   timeout?: string;
+  /** Set by commands that asked for (or were forced past) confirmation. */
+  allowDestructive?: boolean;
 }
 
 export function createRegistryClient(opts: GlobalOptions): RegistryClient {
   const timeoutMs = opts.timeout ? Number(opts.timeout) * 1000 : undefined;
-  return new RegistryClient({ insecureRegistries: opts.insecureRegistry ?? [], timeoutMs });
+  return new RegistryClient({
+    insecureRegistries: opts.insecureRegistry ?? [],
+    timeoutMs,
+    allowDestructive: opts.allowDestructive,
+  });
 }

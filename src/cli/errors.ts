@@ -1,11 +1,14 @@
 /** One-line, redacted error messages for the CLI, and exit codes scripts can rely on. */
-import { DockerHubError, InvalidReferenceError, ValidationError } from '../core/errors.js';
+import { AbortError, DockerHubError, InvalidReferenceError, ValidationError } from '../core/errors.js';
 import { redactText } from '../core/redact.js';
 
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** As shells report a process ended by SIGINT. */
+export const EXIT_INTERRUPTED = 130;
 
 export function exitCodeFor(err: unknown): number {
+  if (err instanceof AbortError) return EXIT_INTERRUPTED;
   return err instanceof ValidationError || err instanceof InvalidReferenceError ? EXIT_USAGE : EXIT_FAILURE;
 }
 

@@ -3,25 +3,24 @@
  * `dockerhub --version` and `--help` start fast.
  */
 import { Command, Option } from 'commander';
-import type { CommandResult, PinOptions, TagsOptions } from './commands/registry-read.js';
+import { run, withClient } from './action.js';
+import type { PinOptions, TagsOptions } from './commands/registry-read.js';
+import { registerTransferCommands } from './commands/transfer-program.js';
 import type { GlobalOptions } from './context.js';
 
 export const VERSION = '0.1.0';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-type Runner = (globals: GlobalOptions) => Promise<CommandResult>;
-
 export interface ProgramIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** Whether stdout is a terminal. */
   isTTY: boolean;
-}
-async function run(cmd: Command, io: ProgramIO, runner: Runner): Promise<void> {
-  const globals = cmd.optsWithGlobals() as GlobalOptions;
-  const result = await runner(globals);
-  if (globals.json) io.stdout(`${JSON.stringify(result.data, null, 2)}\n`);
-  else io.stdout(result.text());
+  /** Whether stderr is a terminal (progress bars). */
+  stderrIsTTY?: boolean;
+  /** Asks a yes/no question; absent when there is no terminal to ask on. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export function buildProgram(io: ProgramIO): Command {
@@ -182,16 +181,6 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
       );
     });
 
+  registerTransferCommands(program, io);
   return program;
-}
-
-async function withClient<C extends { close(): Promise<void> }, T>(
-  client: C,
-  fn: (c: C) => Promise<T>,
-): Promise<T> {
-  try {
-    return await fn(client);
-  } finally {
-    await client.close();
-  }
 }

@@ -3,19 +3,27 @@
  * line on stderr (a JSON object with --json) and a non-zero exit code, never a stack trace.
  */
 import { CommanderError } from 'commander';
-import { buildProgram } from './program.js';
+import { buildProgram, type ProgramIO } from './program.js';
 
-export interface CliIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  isTTY: boolean;
-}
+export type CliIO = ProgramIO;
 
 export const processIO: CliIO = {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   isTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+  confirm: process.stdin.isTTY ? askYesNo : undefined,
 };
+
+async function askYesNo(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
 
 export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
   const program = buildProgram(io);

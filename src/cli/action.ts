@@ -1,0 +1,25 @@
+/** What every command action does: run the command with the global options and print its result. */
+import type { Command } from 'commander';
+import type { CommandResult } from './commands/registry-read.js';
+import type { GlobalOptions } from './context.js';
+import type { ProgramIO } from './program.js';
+
+export type Runner = (globals: GlobalOptions) => Promise<CommandResult>;
+
+export async function run(cmd: Command, io: ProgramIO, runner: Runner): Promise<void> {
+  const globals = cmd.optsWithGlobals() as GlobalOptions;
+  const result = await runner(globals);
+  if (globals.json) io.stdout(`${JSON.stringify(result.data, null, 2)}\n`);
+  else io.stdout(result.text());
+}
+
+export async function withClient<C extends { close(): Promise<void> }, T>(
+  client: C,
+  fn: (c: C) => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
