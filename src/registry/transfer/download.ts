@@ -1,11 +1,15 @@
 /**
- * Downloads one blob to a file: streamed to a temp name beside the target, hashed as it is written,
- * resumed with `Range` after a dropped connection, and renamed into place only when size and digest
- * match. A mismatch deletes the temp file and raises DigestMismatchError.
+ * Downloads one blob to a file: streamed to a temp name beside the target through a hashing stage
+ * (network reads and disk writes overlap), resumed with `Range` after a dropped connection, and
+ * renamed into place only when size and digest match. A mismatch deletes the temp file and raises
+ * DigestMismatchError.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { createHash, type Hash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DigestMismatchError, DockerHubError } from '../../core/errors.js';
 import { recordBytes } from '../../core/telemetry.js';
 import { mapTransportError } from '../../core/transport.js';
@@ -19,6 +23,17 @@ export interface DownloadOptions {
   onProgress?: (bytes: number) => void;
 }
 
+/** Hash of the first `length` bytes already on disk, to continue a resumed download. */
+async function hashPrefix(path: string, algorithm: string, length: number): Promise<Hash> {
+  const hash = createHash(algorithm);
+  if (length > 0) {
+    for await (const chunk of createReadStream(path, { start: 0, end: length - 1, highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+    }
+  }
+  return hash;
+}
+
 export async function downloadBlob(
   client: RegistryClient,
   repo: Pick<ImageReference, 'registry' | 'repository'>,
@@ -27,31 +42,42 @@ export async function downloadBlob(
   opts: DownloadOptions = {},
 ): Promise<void> {
   const temp = join(dirname(target), `.${randomBytes(6).toString('hex')}.partial`);
-  const file = await open(temp, 'wx');
   const algorithm = algorithmOf(blob.digest);
   let hash = createHash(algorithm);
   let written = 0;
+  await writeFile(temp, '', { flag: 'wx' });
   try {
     for (let attempt = 1; ; attempt++) {
       try {
         const res = await client.blobs.open(repo, blob.digest, { offset: written, signal: opts.signal });
         if (written > 0 && !res.resumed) {
           // The server ignored Range: start over.
-          await file.truncate(0);
+          await truncate(temp, 0);
           hash = createHash(algorithm);
           written = 0;
         }
-        for await (const chunk of res.stream) {
-          const buf = chunk as Buffer;
-          if (written + buf.length > blob.size) {
-            throw new DigestMismatchError(blob.digest, `more than ${blob.size} bytes`, `blob ${blob.digest}`);
-          }
-          await file.write(buf, 0, buf.length, written);
-          hash.update(buf);
-          written += buf.length;
-          recordBytes('download', buf.length);
-          opts.onProgress?.(written);
-        }
+        let seen = written;
+        const current = hash;
+        const hashing = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            seen += chunk.length;
+            if (seen > blob.size) {
+              cb(new DigestMismatchError(blob.digest, `more than ${blob.size} bytes`, `blob ${blob.digest}`));
+              return;
+            }
+            current.update(chunk);
+            recordBytes('download', chunk.length);
+            opts.onProgress?.(seen);
+            cb(null, chunk);
+          },
+        });
+        await pipeline(
+          res.stream,
+          hashing,
+          createWriteStream(temp, { flags: 'r+', start: written, highWaterMark: 8 << 20 }),
+          { signal: opts.signal },
+        );
+        written = seen;
         break;
       } catch (err) {
         const mapped = mapTransportError(err, {
@@ -62,6 +88,9 @@ export async function downloadBlob(
         const retryable =
           mapped instanceof DockerHubError && mapped.retryable && !(mapped instanceof DigestMismatchError);
         if (!retryable || attempt >= (opts.attempts ?? 4) || opts.signal?.aborted) throw mapped;
+        // Resume from what actually reached the disk; the hash is rebuilt from it.
+        written = Math.min((await stat(temp)).size, blob.size);
+        hash = await hashPrefix(temp, algorithm, written);
       }
     }
     const actual = `${algorithm}:${hash.digest('hex')}`;
@@ -72,10 +101,8 @@ export async function downloadBlob(
         `blob ${blob.digest}`,
       );
     }
-    await file.close();
     await rename(temp, target);
   } catch (err) {
-    await file.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw err;
   }
