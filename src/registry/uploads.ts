@@ -91,7 +91,8 @@ export class Uploads {
       });
       await res.body.dump();
       const m = /^(?:bytes=)?0-(\d+)$/.exec(res.headers.range ?? '');
-      if (res.status === 204 && m) return Number(m[1]) + 1;
+      // "0-0" is ambiguous (distribution reports it for an empty session too): treat it as nothing.
+      if (res.status === 204 && m && m[1] !== '0') return Number(m[1]) + 1;
       if (res.status === 204 && !res.headers.range) return 0;
     } catch {
       // The session is gone or the registry cannot say: restart.

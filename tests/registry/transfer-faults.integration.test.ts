@@ -1,0 +1,233 @@
+/**
+ * Transfers through a fault-injecting loopback proxy in front of a real registry: connection reset
+ * mid-blob, bursts of 500/503, 429 with Retry-After, truncated bodies, wrong bytes. Each transfer either
+ * completes with correct content or fails with a typed error; no corrupted file is left behind and no
+ * manifest ever references a missing blob.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DigestMismatchError, DockerHubError, NotFoundError } from '../../src/core/errors.js';
+import { pullImage, pushImage, RegistryClient } from '../../src/registry/index.js';
+import { writeOciLayout } from '../helpers/oci-image.js';
+import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
+import { pushLayout } from '../helpers/skopeo.js';
+
+type Fault = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
+
+let registry: RunningRegistry;
+let proxy: Server;
+let host: string;
+let work: string;
+let fault: Fault | undefined;
+let layout: Awaited<ReturnType<typeof writeOciLayout>>;
+const LAYER = 3_000_000;
+
+/** Forwards to the real registry, streaming both ways; `mutate` may rewrite a response body. */
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  mutate?: (b: Buffer) => Buffer,
+): void {
+  const up = httpRequest(
+    `${registry.url}${req.url}`,
+    { method: req.method, headers: req.headers }, // Host kept: the registry builds upload URLs from it
+    (upRes) => {
+      if (!mutate) {
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+        return;
+      }
+      const chunks: Buffer[] = [];
+      upRes.on('data', (c) => chunks.push(c));
+      upRes.on('end', () => {
+        const out = mutate(Buffer.concat(chunks));
+        res.writeHead(upRes.statusCode ?? 502, { ...upRes.headers, 'content-length': String(out.length) });
+        res.end(out);
+      });
+    },
+  );
+  up.on('error', () => res.destroy());
+  up.end(body);
+}
+
+async function sha(path: string) {
+  return `sha256:${createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex')}`;
+}
+
+beforeAll(async () => {
+  registry = await startRegistry({ auth: 'none' });
+  work = await mkdtemp(join(tmpdir(), 'dh-tfaults-'));
+  layout = await writeOciLayout(join(work, 'img'), { tag: 'v1', layers: [LAYER, 20_000_000] });
+  await pushLayout(layout.dir, 'v1', `${registry.host}/f/src:v1`);
+  proxy = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    if (fault && (await fault(req, res, body))) return;
+    forward(req, res, body);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+}, 60_000);
+
+afterAll(async () => {
+  proxy?.closeAllConnections();
+  await new Promise((r) => proxy?.close(r));
+  await registry?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  fault = undefined;
+});
+
+const fastRetry = () => new RegistryClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+
+async function expectLayoutIntact(dir: string) {
+  for (const b of layout.blobs)
+    expect(await sha(join(dir, 'blobs', 'sha256', b.digest.slice(7)))).toBe(b.digest);
+}
+
+async function noPartials() {
+  const all = await readdir(work, { recursive: true });
+  expect(all.filter((n) => String(n).includes('partial'))).toEqual([]);
+}
+
+describe('pull through faults', () => {
+  it('resumes with Range after a connection reset mid-blob', async () => {
+    let resets = 0;
+    const ranges: Array<string | undefined> = [];
+    fault = (req, res) => {
+      if (!req.url?.includes('/blobs/sha256:') || req.method !== 'GET') return false;
+      ranges.push(req.headers.range);
+      if (resets > 0 || !req.url.includes(layout.blobs[1]!.digest)) return false;
+      resets++;
+      // Send the first 8 MB of the real blob, then cut the connection.
+      const up = httpRequest(`${registry.url}${req.url}`, (upRes) => {
+        res.writeHead(200, { 'content-length': upRes.headers['content-length'] ?? '' });
+        let sent = 0;
+        upRes.on('data', (c: Buffer) => {
+          if (sent >= 8_000_000) return;
+          sent += c.length;
+          res.write(c);
+          if (sent >= 8_000_000) {
+            upRes.destroy();
+            res.socket?.destroy();
+          }
+        });
+      });
+      up.end();
+      return true;
+    };
+    const client = fastRetry();
+    const out = join(work, 'resumed');
+    const result = await pullImage(client, `${host}/f/src:v1`, out, { concurrency: 1 });
+    await client.close();
+    expect(result.digest).toBe(layout.manifestDigests[0]);
+    expect(resets).toBe(1);
+    expect(ranges.some((r) => r?.startsWith('bytes='))).toBe(true);
+    await expectLayoutIntact(out);
+    await noPartials();
+  });
+
+  it('rides out bursts of 500/503 and a 429 with Retry-After', async () => {
+    let n = 0;
+    fault = (req, res) => {
+      if (!req.url?.includes('/blobs/') || n >= 4) return false;
+      n++;
+      if (n === 1) res.writeHead(429, { 'retry-after': '0' });
+      else res.writeHead(n % 2 ? 500 : 503);
+      res.end();
+      return true;
+    };
+    const client = fastRetry();
+    const out = join(work, 'bursts');
+    await pullImage(client, `${host}/f/src:v1`, out, { concurrency: 1 });
+    await client.close();
+    expect(n).toBe(4);
+    await expectLayoutIntact(out);
+  });
+
+  it('fails on wrong bytes with DigestMismatchError and leaves no layout or temp file', async () => {
+    fault = (req, res, body) => {
+      if (!req.url?.includes(layout.blobs[0]!.digest) || req.method !== 'GET') return false;
+      forward(req, res, body, (b) => {
+        b[10] = (b[10] ?? 0) ^ 0xff;
+        return b;
+      });
+      return true;
+    };
+    const client = fastRetry();
+    const out = join(work, 'corrupt');
+    await expect(pullImage(client, `${host}/f/src:v1`, out)).rejects.toBeInstanceOf(DigestMismatchError);
+    await client.close();
+    expect(await readdir(work)).not.toContain('corrupt');
+    await noPartials();
+  });
+
+  it('fails a truncated body with a typed error and leaves nothing behind', async () => {
+    fault = (req, res, body) => {
+      if (!req.url?.includes(layout.blobs[0]!.digest) || req.method !== 'GET') return false;
+      forward(req, res, body, (b) => b.subarray(0, 1000));
+      return true;
+    };
+    const client = new RegistryClient({ retry: false });
+    const out = join(work, 'truncated');
+    const err = await pullImage(client, `${host}/f/src:v1`, out).catch((e) => e);
+    await client.close();
+    expect(err).toBeInstanceOf(DockerHubError);
+    expect(await readdir(work)).not.toContain('truncated');
+    await noPartials();
+  });
+});
+
+describe('push through faults', () => {
+  it('never puts a manifest when a blob upload fails', async () => {
+    fault = (req, res) => {
+      if (req.method !== 'PATCH' && !(req.method === 'PUT' && req.url?.includes('/blobs/uploads/')))
+        return false;
+      res.writeHead(500);
+      res.end();
+      return true;
+    };
+    const client = new RegistryClient({ retry: { maxAttempts: 2, baseDelayMs: 1 } });
+    await expect(pushImage(client, `${layout.dir}:v1`, `${host}/f/broken:v1`)).rejects.toBeInstanceOf(
+      DockerHubError,
+    );
+    fault = undefined;
+    await expect(client.manifests.get(`${host}/f/broken:v1`)).rejects.toBeInstanceOf(NotFoundError);
+    await client.close();
+  });
+
+  it('restarts an upload cut mid-stream and completes with the right content', async () => {
+    let cut = 0;
+    fault = (req, res) => {
+      if (req.method !== 'PATCH' || cut > 0) return false;
+      cut++;
+      res.socket?.destroy();
+      return true;
+    };
+    const client = fastRetry();
+    const result = await pushImage(client, `${layout.dir}:v1`, `${host}/f/recovered:v1`);
+    expect(cut).toBe(1);
+    expect(result.digest).toBe(layout.manifestDigests[0]);
+    const pulled = join(work, 'recovered');
+    await pullImage(client, `${host}/f/recovered:v1`, pulled);
+    await client.close();
+    await expectLayoutIntact(pulled);
+  });
+});
