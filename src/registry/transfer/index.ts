@@ -1,4 +1,5 @@
 export { type CopyOptions, type CopyResult, copyImage, tagImage } from './copy.js';
+export { DockerArchive, indexTar } from './docker-archive.js';
 export { type DownloadOptions, downloadBlob } from './download.js';
 export {
   DEFAULT_CONCURRENCY,

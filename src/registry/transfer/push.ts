@@ -3,11 +3,14 @@
  * then child manifests, then the top manifest under the tag, so no manifest ever points at a missing
  * blob. Manifest bytes are sent verbatim, so digests are preserved.
  */
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { instrument, recordTransfer } from '../../core/telemetry.js';
 import { type ImageReference, withDigest, withTag } from '../../reference/index.js';
 import type { RegistryClient } from '../client.js';
 import { isIndex } from '../types.js';
 import type { BlobSource } from '../uploads.js';
+import { DockerArchive } from './docker-archive.js';
 import { DEFAULT_CONCURRENCY, type TransferOptions } from './events.js';
 import { OciLayoutReader } from './layout.js';
 import { createLimiter } from './limit.js';
@@ -23,8 +26,13 @@ export interface PushResult {
   bytes: number;
 }
 
-/** `DIR` or `DIR:TAG` (the tag selects an image in a layout holding several). */
+/**
+ * `DIR`, `DIR:TAG`, `FILE.tar` or `FILE.tar:TAG` (the tag selects an image in a layout or archive
+ * holding several; for an archive it may be a full `repo:tag`).
+ */
 export function splitLayoutArg(arg: string): { dir: string; tag?: string } {
+  const tar = /^(.+?\.tar)(?::(.+))?$/.exec(arg);
+  if (tar) return { dir: tar[1] as string, tag: tar[2] };
   const i = arg.lastIndexOf(':');
   if (i > 0 && !arg.slice(i + 1).includes('/')) return { dir: arg.slice(0, i), tag: arg.slice(i + 1) };
   return { dir: arg };
@@ -106,14 +114,22 @@ export async function pushImage(
 ): Promise<PushResult> {
   const ref = client.ref(input);
   const { dir, tag } = splitLayoutArg(layout);
-  const reader = new OciLayoutReader(dir);
+  const isArchive = (await stat(dir).catch(() => undefined))?.isFile() ?? false;
   return instrument('docker.image.push', { image: ref.toString() }, async (span) => {
-    const plan = await planFromLayout(reader, tag);
+    let plan: TransferPlan;
+    let open: (digest: string, offset: number) => Readable;
+    if (isArchive) {
+      ({ plan, open } = await (await DockerArchive.open(dir)).plan(tag));
+    } else {
+      const reader = new OciLayoutReader(dir);
+      plan = await planFromLayout(reader, tag);
+      open = (digest, offset) => reader.open(digest, offset);
+    }
     const result = await pushPlan(
       client,
       plan,
       ref,
-      (digest) => async (offset) => reader.open(digest, offset),
+      (digest) => async (offset) => open(digest, offset),
       opts,
     );
     recordTransfer('push');
