@@ -6,7 +6,6 @@ import { Command, Option } from 'commander';
 import { run, withClient } from './action.js';
 import type { PinOptions, TagsOptions } from './commands/registry-read.js';
 import { registerTransferCommands } from './commands/transfer-program.js';
-import type { GlobalOptions } from './context.js';
 
 export const VERSION = '0.1.0';
 
