@@ -51,7 +51,13 @@ async function transfer(
             ? m.progress.jsonProgress(io.stderr)
             : await m.progress.barProgress(process.stderr);
       const r = renderer;
-      return body(m, g, { signal: controller.signal, onProgress: (e) => r?.onEvent(e) });
+      try {
+        return await body(m, g, { signal: controller.signal, onProgress: (e) => r?.onEvent(e) });
+      } finally {
+        // Finish the bars before the result is printed below them.
+        r?.stop();
+        renderer = undefined;
+      }
     });
   } finally {
     renderer?.stop();
