@@ -5,63 +5,22 @@
  */
 
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { AuthenticationError, DigestMismatchError } from '../../src/core/errors.js';
 import { inspectImage, RegistryClient } from '../../src/registry/index.js';
+import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
 import { pushLayout } from '../helpers/skopeo.js';
 
-type Fault = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  upstream: () => Promise<{
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: Buffer;
-  }>,
-) => Promise<boolean>;
-
 let registry: RunningRegistry;
-let proxy: Server;
+let proxy: FaultProxy;
 let proxyHost: string;
 let work: string;
-let fault: Fault | undefined;
 let layout: Awaited<ReturnType<typeof writeOciLayout>>;
-const seen: string[] = [];
-
-function forward(req: IncomingMessage, body: Buffer) {
-  return new Promise<{
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: Buffer;
-  }>((resolve, reject) => {
-    const up = httpRequest(
-      `${registry.url}${req.url}`,
-      { method: req.method, headers: { ...req.headers, host: registry.host } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-      },
-    );
-    up.on('error', reject);
-    up.end(body);
-  });
-}
 
 beforeAll(async () => {
   registry = await startRegistry({ auth: 'none' });
@@ -70,37 +29,26 @@ beforeAll(async () => {
   await pushLayout(layout.dir, 'x', `${registry.host}/f/img:x`);
   for (const tag of ['a', 'b', 'c', 'd', 'e'])
     await pushLayout(layout.dir, 'x', `${registry.host}/f/img:${tag}`);
-  proxy = createServer(async (req, res) => {
-    seen.push(`${req.method} ${req.url}`);
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const upstream = () => forward(req, Buffer.concat(chunks));
-    if (fault && (await fault(req, res, upstream))) return;
-    const r = await upstream();
-    res.writeHead(r.status, r.headers);
-    res.end(r.body);
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  proxyHost = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startFaultProxy(registry.url);
+  proxyHost = proxy.host;
 }, 120_000);
 
 afterAll(async () => {
-  proxy?.closeAllConnections();
-  await new Promise((r) => proxy?.close(r));
+  await proxy?.stop();
   await registry?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
 beforeEach(() => {
-  fault = undefined;
-  seen.length = 0;
+  proxy.fault = undefined;
+  proxy.seen.length = 0;
 });
 
 describe('faults between client and registry', () => {
   it('rejects a manifest whose bytes do not match the digest the registry announced', async () => {
-    fault = async (req, res, upstream) => {
+    proxy.fault = async (req, res, body) => {
       if (!req.url?.includes('/manifests/')) return false;
-      const r = await upstream();
+      const r = await proxy.upstream(req, body);
       const tampered = Buffer.concat([r.body, Buffer.from(' ')]); // still valid JSON, different bytes
       res.writeHead(r.status, { ...r.headers, 'content-length': String(tampered.length) });
       res.end(tampered);
@@ -113,9 +61,9 @@ describe('faults between client and registry', () => {
 
   it('fails a blob download with wrong bytes and leaves no file behind', async () => {
     const blob = layout.blobs.find((b) => b.size === 20_000)!;
-    fault = async (req, res, upstream) => {
+    proxy.fault = async (req, res, body) => {
       if (!req.url?.includes('/blobs/')) return false;
-      const r = await upstream();
+      const r = await proxy.upstream(req, body);
       r.body[100] = (r.body[100] ?? 0) ^ 0xff;
       res.writeHead(r.status, r.headers);
       res.end(r.body);
@@ -137,9 +85,9 @@ describe('faults between client and registry', () => {
 
   it('fails a truncated blob instead of returning short content', async () => {
     const blob = layout.blobs.find((b) => b.size === 20_000)!;
-    fault = async (req, res, upstream) => {
+    proxy.fault = async (req, res, body) => {
       if (!req.url?.includes('/blobs/')) return false;
-      const r = await upstream();
+      const r = await proxy.upstream(req, body);
       res.writeHead(r.status, { 'content-type': 'application/octet-stream' }); // no length: chunked
       res.end(r.body.subarray(0, 5000));
       return true;
@@ -157,7 +105,7 @@ describe('faults between client and registry', () => {
 
   it('rides out a burst of 503s and still returns verified content', async () => {
     let failures = 2;
-    fault = async (req, res) => {
+    proxy.fault = async (req, res) => {
       if (!req.url?.includes('/manifests/') || failures <= 0) return false;
       failures--;
       res.writeHead(503, { 'retry-after': '0' });
@@ -167,17 +115,19 @@ describe('faults between client and registry', () => {
     const client = new RegistryClient();
     const result = await inspectImage(client, `${proxyHost}/f/img:x`);
     expect(result.digest).toBe(layout.manifestDigests[0]);
-    expect(seen.filter((s) => s.includes('/manifests/'))).toHaveLength(3);
+    expect(proxy.seen.filter((s) => s.includes('/manifests/'))).toHaveLength(3);
     await client.close();
   });
 
   it('walks tags page by page through Link headers', async () => {
-    fault = async (req, res, upstream) => {
+    proxy.fault = async (req, res, body) => {
       if (!req.url?.includes('/tags/list')) return false;
       const url = new URL(req.url, 'http://x');
       const n = Number(url.searchParams.get('n') ?? 1000);
       const last = url.searchParams.get('last');
-      const all = ((JSON.parse((await upstream()).body.toString()) as { tags: string[] }).tags ?? []).sort();
+      const all = (
+        (JSON.parse((await proxy.upstream(req, body)).body.toString()) as { tags: string[] }).tags ?? []
+      ).sort();
       const start = last ? all.indexOf(last) + 1 : 0;
       const page = all.slice(start, start + n);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -196,7 +146,7 @@ describe('faults between client and registry', () => {
       ['c', 'd'],
       ['e', 'x'],
     ]);
-    expect(seen.filter((s) => s.includes('/tags/list'))).toEqual([
+    expect(proxy.seen.filter((s) => s.includes('/tags/list'))).toEqual([
       'GET /v2/f/img/tags/list?n=2',
       'GET /v2/f/img/tags/list?n=2&last=b',
       'GET /v2/f/img/tags/list?n=2&last=d',
@@ -207,7 +157,7 @@ describe('faults between client and registry', () => {
 
   it('answers a Basic challenge with the configured credentials', async () => {
     const expected = `Basic ${Buffer.from('bob:basic-pass-123').toString('base64')}`;
-    fault = async (req, res) => {
+    proxy.fault = async (req, res) => {
       if (req.headers.authorization === expected) return false;
       res.writeHead(401, { 'www-authenticate': 'Basic realm="test"', 'content-type': 'application/json' });
       res.end(JSON.stringify({ errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }));
@@ -218,9 +168,9 @@ describe('faults between client and registry', () => {
     });
     expect((await inspectImage(ok, `${proxyHost}/f/img:x`)).digest).toBe(layout.manifestDigests[0]);
     // The challenge is remembered: later requests carry Basic credentials up front.
-    seen.length = 0;
+    proxy.seen.length = 0;
     await ok.manifests.head(`${proxyHost}/f/img:x`);
-    expect(seen).toHaveLength(1);
+    expect(proxy.seen).toHaveLength(1);
     await ok.close();
     const anonymous = new RegistryClient({ credentials: { env: {}, useDockerConfig: false } });
     const err = (await anonymous.manifests
@@ -232,7 +182,7 @@ describe('faults between client and registry', () => {
   });
 
   it('refuses a Link header that points at another origin', async () => {
-    fault = async (req, res) => {
+    proxy.fault = async (req, res) => {
       if (!req.url?.includes('/tags/list')) return false;
       res.writeHead(200, {
         'content-type': 'application/json',

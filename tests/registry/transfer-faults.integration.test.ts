@@ -6,61 +6,23 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DigestMismatchError, DockerHubError, NotFoundError } from '../../src/core/errors.js';
 import { pullImage, pushImage, RegistryClient } from '../../src/registry/index.js';
+import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
 import { pushLayout } from '../helpers/skopeo.js';
 
-type Fault = (req: IncomingMessage, res: ServerResponse, body: Buffer) => Promise<boolean> | boolean;
-
 let registry: RunningRegistry;
-let proxy: Server;
+let proxy: FaultProxy;
 let host: string;
 let work: string;
-let fault: Fault | undefined;
 let layout: Awaited<ReturnType<typeof writeOciLayout>>;
 const LAYER = 3_000_000;
-
-/** Forwards to the real registry, streaming both ways; `mutate` may rewrite a response body. */
-function forward(
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: Buffer,
-  mutate?: (b: Buffer) => Buffer,
-): void {
-  const up = httpRequest(
-    `${registry.url}${req.url}`,
-    { method: req.method, headers: req.headers }, // Host kept: the registry builds upload URLs from it
-    (upRes) => {
-      if (!mutate) {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
-        return;
-      }
-      const chunks: Buffer[] = [];
-      upRes.on('data', (c) => chunks.push(c));
-      upRes.on('end', () => {
-        const out = mutate(Buffer.concat(chunks));
-        res.writeHead(upRes.statusCode ?? 502, { ...upRes.headers, 'content-length': String(out.length) });
-        res.end(out);
-      });
-    },
-  );
-  up.on('error', () => res.destroy());
-  up.end(body);
-}
 
 async function sha(path: string) {
   return `sha256:${createHash('sha256')
@@ -73,26 +35,18 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'dh-tfaults-'));
   layout = await writeOciLayout(join(work, 'img'), { tag: 'v1', layers: [LAYER, 20_000_000] });
   await pushLayout(layout.dir, 'v1', `${registry.host}/f/src:v1`);
-  proxy = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
-    if (fault && (await fault(req, res, body))) return;
-    forward(req, res, body);
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  proxy = await startFaultProxy(registry.url);
+  host = proxy.host;
 }, 60_000);
 
 afterAll(async () => {
-  proxy?.closeAllConnections();
-  await new Promise((r) => proxy?.close(r));
+  await proxy?.stop();
   await registry?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
 
 beforeEach(() => {
-  fault = undefined;
+  proxy.fault = undefined;
 });
 
 const fastRetry = () => new RegistryClient({ retry: { baseDelayMs: 1, maxDelayMs: 5 } });
@@ -111,7 +65,7 @@ describe('pull through faults', () => {
   it('resumes with Range after a connection reset mid-blob', async () => {
     let resets = 0;
     const ranges: Array<string | undefined> = [];
-    fault = (req, res) => {
+    proxy.fault = (req, res) => {
       if (!req.url?.includes('/blobs/sha256:') || req.method !== 'GET') return false;
       ranges.push(req.headers.range);
       if (resets > 0 || !req.url.includes(layout.blobs[1]!.digest)) return false;
@@ -146,7 +100,7 @@ describe('pull through faults', () => {
 
   it('rides out bursts of 500/503 and a 429 with Retry-After', async () => {
     let n = 0;
-    fault = (req, res) => {
+    proxy.fault = (req, res) => {
       if (!req.url?.includes('/blobs/') || n >= 4) return false;
       n++;
       if (n === 1) res.writeHead(429, { 'retry-after': '0' });
@@ -163,9 +117,9 @@ describe('pull through faults', () => {
   });
 
   it('fails on wrong bytes with DigestMismatchError and leaves no layout or temp file', async () => {
-    fault = (req, res, body) => {
+    proxy.fault = (req, res, body) => {
       if (!req.url?.includes(layout.blobs[0]!.digest) || req.method !== 'GET') return false;
-      forward(req, res, body, (b) => {
+      proxy.forward(req, res, body, (b) => {
         b[10] = (b[10] ?? 0) ^ 0xff;
         return b;
       });
@@ -180,9 +134,9 @@ describe('pull through faults', () => {
   });
 
   it('fails a truncated body with a typed error and leaves nothing behind', async () => {
-    fault = (req, res, body) => {
+    proxy.fault = (req, res, body) => {
       if (!req.url?.includes(layout.blobs[0]!.digest) || req.method !== 'GET') return false;
-      forward(req, res, body, (b) => b.subarray(0, 1000));
+      proxy.forward(req, res, body, (b) => b.subarray(0, 1000));
       return true;
     };
     const client = new RegistryClient({ retry: false });
@@ -197,7 +151,7 @@ describe('pull through faults', () => {
 
 describe('push through faults', () => {
   it('never puts a manifest when a blob upload fails', async () => {
-    fault = (req, res) => {
+    proxy.fault = (req, res) => {
       if (req.method !== 'PATCH' && !(req.method === 'PUT' && req.url?.includes('/blobs/uploads/')))
         return false;
       res.writeHead(500);
@@ -208,14 +162,14 @@ describe('push through faults', () => {
     await expect(pushImage(client, `${layout.dir}:v1`, `${host}/f/broken:v1`)).rejects.toBeInstanceOf(
       DockerHubError,
     );
-    fault = undefined;
+    proxy.fault = undefined;
     await expect(client.manifests.get(`${host}/f/broken:v1`)).rejects.toBeInstanceOf(NotFoundError);
     await client.close();
   });
 
   it('restarts an upload cut mid-stream and completes with the right content', async () => {
     let cut = 0;
-    fault = (req, res) => {
+    proxy.fault = (req, res) => {
       if (req.method !== 'PATCH' || cut > 0) return false;
       cut++;
       res.socket?.destroy();

@@ -11,17 +11,12 @@ import { type ImageReference, parseReference, withDigest } from '../../reference
 import type { RegistryClient } from '../client.js';
 import type { TransferOptions } from './events.js';
 import { planFromRegistry } from './plan.js';
-import { pushPlan } from './push.js';
+import { type PushResult, pushPlan } from './push.js';
 
-export interface CopyResult {
+export interface CopyResult extends Omit<PushResult, 'reference'> {
   source: string;
   destination: string;
-  digest: string;
-  mediaType: string;
-  blobs: number;
-  uploaded: number;
-  skipped: number;
-  bytes: number;
+  /** Referrers copied along (with `referrers: true`). */
   referrers: number;
 }
 
