@@ -14,7 +14,9 @@ runCli(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`dockerhub: internal error: ${redactText(err instanceof Error ? err.message : String(err))}\n`);
+    process.stderr.write(
+      `dockerhub: internal error: ${redactText(err instanceof Error ? err.message : String(err))}\n`,
+    );
     process.exitCode = 1;
   },
 );
