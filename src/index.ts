@@ -5,3 +5,4 @@
 export * from './core/index.js';
 export * from './reference/index.js';
 export * from './registry/index.js';
+export * from './webhooks/index.js';

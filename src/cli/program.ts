@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import { run, withClient } from './action.js';
 import type { PinOptions, TagsOptions } from './commands/registry-read.js';
 import { registerTransferCommands } from './commands/transfer-program.js';
+import { registerWebhookCommands } from './commands/webhooks-program.js';
 
 export const VERSION = '0.1.0';
 
@@ -20,6 +21,10 @@ export interface ProgramIO {
   stderrIsTTY?: boolean;
   /** Asks a yes/no question; absent when there is no terminal to ask on. */
   confirm?: (question: string) => Promise<boolean>;
+  /** Stops long-running commands (servers) in tests; the CLI uses Ctrl-C. */
+  signal?: AbortSignal;
+  /** Told the URL once a server command listens. */
+  onListening?: (url: string) => void;
 }
 
 export function buildProgram(io: ProgramIO): Command {
@@ -181,5 +186,6 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     });
 
   registerTransferCommands(program, io);
+  registerWebhookCommands(program, io);
   return program;
 }
