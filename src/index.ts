@@ -6,3 +6,4 @@ export * from './core/index.js';
 export * from './reference/index.js';
 export * from './registry/index.js';
 export * from './webhooks/index.js';
+export * from './hub/index.js';

@@ -1,0 +1,80 @@
+/**
+ * Docker's Hub OpenAPI spec as the emulator's gatekeeper: every request that matches a documented
+ * operation is validated against it, so our SDK cannot drift from the real API. The spec is read from
+ * `DOCKERHUB_HUB_SPEC` or `../shared/specs/hub-api.fixed.yaml` beside the checkout (the published spec with
+ * its two broken references repaired). openapi-backend runs in quick mode because the published document
+ * has schema-level defects that its strict document check rejects; request validation is unaffected.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as openapiBackend from 'openapi-backend';
+import { parse } from 'yaml';
+
+export interface SpecCheck {
+  /** `operationId` or `METHOD /path/template` of the matched operation; undefined for undocumented routes. */
+  operation?: string;
+  /** One line naming the first violation, when the request does not match the spec. */
+  violation?: string;
+}
+
+export interface SpecValidator {
+  check(req: {
+    method: string;
+    path: string;
+    query: Record<string, string>;
+    headers: Record<string, string>;
+    body?: unknown;
+  }): SpecCheck;
+  operations: number;
+}
+
+export function defaultSpecPath(): string | undefined {
+  if (process.env.DOCKERHUB_HUB_SPEC) return process.env.DOCKERHUB_HUB_SPEC;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, '..', 'shared', 'specs', 'hub-api.fixed.yaml');
+    if (existsSync(candidate)) return resolve(candidate);
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+export async function loadSpecValidator(specPath: string): Promise<SpecValidator> {
+  const document = parse(readFileSync(specPath, 'utf8'));
+  // The package is CommonJS: its class arrives as a named export or under default, by loader.
+  const mod = openapiBackend as unknown as {
+    OpenAPIBackend?: typeof openapiBackend.OpenAPIBackend;
+    default?: { OpenAPIBackend?: typeof openapiBackend.OpenAPIBackend };
+  };
+  const OpenAPIBackend = (mod.OpenAPIBackend ??
+    mod.default?.OpenAPIBackend) as typeof openapiBackend.OpenAPIBackend;
+  const api = new OpenAPIBackend({ definition: document, quick: true, validate: true });
+  await api.init();
+  return {
+    operations: api.getOperations().length,
+    check(req) {
+      const request = {
+        method: req.method.toLowerCase(),
+        path: req.path,
+        query: req.query,
+        headers: req.headers,
+        body: req.body,
+      };
+      const op = api.matchOperation(request);
+      if (!op) return {};
+      const operation = op.operationId ?? `${op.method.toUpperCase()} ${op.path}`;
+      let result: ReturnType<typeof api.validateRequest>;
+      try {
+        result = api.validateRequest(request, op);
+      } catch {
+        // openapi-backend routes HEAD to the GET operation but cannot validate it as such.
+        return { operation };
+      }
+      if (result.valid) return { operation };
+      const e = result.errors?.[0];
+      const where = e?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || 'request';
+      return { operation, violation: `${where} ${e?.message ?? 'is invalid'}` };
+    },
+  };
+}

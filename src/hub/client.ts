@@ -1,0 +1,147 @@
+/**
+ * Docker Hub management API client (hub.docker.com). One request loop: URL building with encoded path
+ * segments, the JWT bearer, one transparent re-mint on 401, typed errors, `next`-URL pagination, and the
+ * safety switch for destructive operations. Resources are thin files beside this one.
+ */
+import { APIPromise } from '../core/api-promise.js';
+import { type CredentialOptions, CredentialResolver } from '../core/credentials.js';
+import { DestructiveOperationBlockedError, ValidationError } from '../core/errors.js';
+import { type Page, PagedList } from '../core/pagination.js';
+import type { RateLimitInfo } from '../core/rate-limit.js';
+import { instrument } from '../core/telemetry.js';
+import { type HttpResponse, HttpTransport, responseInfo, type TransportOptions } from '../core/transport.js';
+import { HubAuth } from './auth.js';
+import { Repositories } from './repositories.js';
+import { HubTags } from './tags.js';
+import { Users } from './users.js';
+
+export const DEFAULT_HUB_URL = 'https://hub.docker.com';
+
+export interface HubClientOptions extends TransportOptions {
+  baseUrl?: string;
+  transport?: HttpTransport;
+  credentials?: CredentialResolver | CredentialOptions;
+  /** Allow deletes and org-settings writes (default: env DOCKERHUB_ALLOW_DESTRUCTIVE=true). */
+  allowDestructive?: boolean;
+}
+
+export interface HubRequest {
+  method: string;
+  /** Path template segments are encoded by `path()`. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Statuses returned instead of thrown (e.g. 404 for HEAD existence checks). */
+  allowStatus?: number[];
+  /** Telemetry operation name, e.g. docker.repo.list. */
+  operation: string;
+  attributes?: Record<string, string | number | undefined>;
+}
+
+/** Builds a path from a template and values, encoding each value as one segment. */
+export function path(strings: TemplateStringsArray, ...values: Array<string | number>): string {
+  return strings.reduce((out, s, i) => {
+    if (i === 0) return s;
+    const v = String(values[i - 1]);
+    if (v === '' || v === '.' || v === '..') throw new ValidationError(`invalid path value "${v}"`);
+    return `${out}${encodeURIComponent(v)}${s}`;
+  }, '');
+}
+
+export interface HubPageResponse<T> {
+  count?: number;
+  next?: string | null;
+  previous?: string | null;
+  results?: T[];
+}
+
+export class HubClient {
+  readonly baseUrl: string;
+  readonly transport: HttpTransport;
+  readonly credentials: CredentialResolver;
+  readonly auth: HubAuth;
+  readonly allowDestructive: boolean;
+  readonly repositories: Repositories;
+  readonly tags: HubTags;
+  readonly users: Users;
+  readonly #ownsTransport: boolean;
+
+  constructor(opts: HubClientOptions = {}) {
+    this.baseUrl = (opts.baseUrl ?? process.env.DOCKERHUB_API_URL ?? DEFAULT_HUB_URL).replace(/\/+$/, '');
+    this.#ownsTransport = !opts.transport;
+    this.transport = opts.transport ?? new HttpTransport(opts);
+    this.credentials =
+      opts.credentials instanceof CredentialResolver
+        ? opts.credentials
+        : new CredentialResolver(opts.credentials);
+    this.auth = new HubAuth(this.transport, this.credentials, this.baseUrl);
+    this.allowDestructive = opts.allowDestructive ?? process.env.DOCKERHUB_ALLOW_DESTRUCTIVE === 'true';
+    this.repositories = new Repositories(this);
+    this.tags = new HubTags(this);
+    this.users = new Users(this);
+  }
+
+  get rateLimit(): RateLimitInfo | undefined {
+    return this.transport.rateLimits.hub;
+  }
+
+  assertDestructiveAllowed(operation: string): void {
+    if (!this.allowDestructive) throw new DestructiveOperationBlockedError(operation);
+  }
+
+  /** Sends a request with the bearer; on 401 re-mints the JWT once and retries. */
+  async send(req: HubRequest): Promise<HttpResponse> {
+    const url = new URL(/^https?:\/\//.test(req.path) ? req.path : `${this.baseUrl}${req.path}`);
+    if (url.origin !== new URL(this.baseUrl).origin)
+      throw new ValidationError(`refusing to follow ${url.origin}`);
+    for (const [k, v] of Object.entries(req.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    const attempt = async (token: string | undefined) =>
+      this.transport.send({
+        method: req.method,
+        url,
+        headers: {
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body,
+        signal: req.signal,
+      });
+    const token = await this.auth.token(req.signal);
+    let res = await attempt(token);
+    if (res.status === 401 && token && this.auth.invalidate(token)) {
+      await res.body.dump();
+      res = await attempt(await this.auth.token(req.signal));
+    }
+    if (res.status < 400 || req.allowStatus?.includes(res.status)) return res;
+    throw await this.transport.toError(res);
+  }
+
+  /** A JSON call as an APIPromise (`.withResponse()` gives status, headers and rate limit). */
+  call<T>(req: HubRequest): APIPromise<T> {
+    return APIPromise.from(() =>
+      instrument(req.operation, req.attributes ?? {}, async () => {
+        const res = await this.send(req);
+        const text = req.method === 'HEAD' ? '' : await res.body.text();
+        return { data: (text ? JSON.parse(text) : undefined) as T, response: responseInfo(res) };
+      }),
+    );
+  }
+
+  /** A Hub list (`count`/`next`/`results`) as a PagedList: `for await` walks every item, page by page. */
+  list<T>(req: HubRequest): PagedList<T> {
+    return new PagedList<T>(async (cursor): Promise<Page<T>> => {
+      const page = await this.call<HubPageResponse<T>>(
+        cursor ? { ...req, path: cursor, query: undefined } : req,
+      );
+      return { items: page.results ?? [], next: page.next ?? undefined, total: page.count };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsTransport) await this.transport.close();
+  }
+}

@@ -1,0 +1,18 @@
+export { decodeJwt, HubAuth, type HubClaims, REFRESH_MARGIN_MS } from './auth.js';
+export {
+  DEFAULT_HUB_URL,
+  HubClient,
+  type HubClientOptions,
+  type HubPageResponse,
+  type HubRequest,
+  path,
+} from './client.js';
+export {
+  assertRepositoryName,
+  Repositories,
+  type Repository,
+  type RepositoryCreateParams,
+  type RepositoryListParams,
+} from './repositories.js';
+export { type HubTag, HubTags } from './tags.js';
+export { Users, type WhoAmI } from './users.js';

@@ -1,0 +1,121 @@
+/** Repositories (spec tag `repositories`), plus the undocumented update and delete users rely on. */
+import type { APIPromise } from '../core/api-promise.js';
+import { ValidationError } from '../core/errors.js';
+import type { PagedList } from '../core/pagination.js';
+import { type HubClient, path } from './client.js';
+
+export interface Repository {
+  name: string;
+  namespace: string;
+  repository_type?: string | null;
+  status?: number;
+  status_description?: string;
+  description?: string;
+  is_private?: boolean;
+  star_count?: number;
+  pull_count?: number;
+  last_updated?: string | null;
+  date_registered?: string;
+  full_description?: string | null;
+  [key: string]: unknown;
+}
+
+export interface RepositoryListParams {
+  namespace: string;
+  page?: number;
+  page_size?: number;
+  name?: string;
+  ordering?: 'name' | '-name' | 'last_updated' | '-last_updated' | 'pull_count' | '-pull_count';
+}
+
+export interface RepositoryCreateParams {
+  namespace: string;
+  name: string;
+  description?: string;
+  full_description?: string;
+  is_private?: boolean;
+  registry?: string;
+}
+
+const REPO_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+export function assertRepositoryName(name: string): void {
+  if (name.length < 2 || name.length > 255 || !REPO_NAME.test(name)) {
+    throw new ValidationError(
+      `invalid repository name "${name}": 2-255 lowercase letters, digits and single . _ - between them`,
+    );
+  }
+}
+
+export class Repositories {
+  constructor(private readonly hub: HubClient) {}
+
+  list(params: RepositoryListParams): PagedList<Repository> {
+    const { namespace, ...query } = params;
+    return this.hub.list<Repository>({
+      method: 'GET',
+      path: path`/v2/namespaces/${namespace}/repositories`,
+      query,
+      operation: 'docker.repo.list',
+      attributes: { namespace },
+    });
+  }
+
+  create(params: RepositoryCreateParams): APIPromise<Repository> {
+    assertRepositoryName(params.name);
+    return this.hub.call<Repository>({
+      method: 'POST',
+      path: path`/v2/namespaces/${params.namespace}/repositories`,
+      body: params,
+      operation: 'docker.repo.create',
+      attributes: { namespace: params.namespace, repository: params.name },
+    });
+  }
+
+  get(namespace: string, name: string): APIPromise<Repository> {
+    return this.hub.call<Repository>({
+      method: 'GET',
+      path: path`/v2/namespaces/${namespace}/repositories/${name}`,
+      operation: 'docker.repo.get',
+      attributes: { namespace, repository: name },
+    });
+  }
+
+  /** HEAD check: true when the repository exists (and is visible to the caller). */
+  async exists(namespace: string, name: string): Promise<boolean> {
+    const res = await this.hub.send({
+      method: 'HEAD',
+      path: path`/v2/namespaces/${namespace}/repositories/${name}`,
+      allowStatus: [404],
+      operation: 'docker.repo.exists',
+    });
+    await res.body.dump();
+    return res.status !== 404;
+  }
+
+  /** Undocumented endpoint: PATCH /v2/repositories/{ns}/{repo}/ (description, full_description). */
+  update(
+    namespace: string,
+    name: string,
+    changes: { description?: string; full_description?: string },
+  ): APIPromise<Repository> {
+    return this.hub.call<Repository>({
+      method: 'PATCH',
+      path: path`/v2/repositories/${namespace}/${name}/`,
+      body: changes,
+      operation: 'docker.repo.update',
+      attributes: { namespace, repository: name },
+    });
+  }
+
+  /** Undocumented endpoint: DELETE /v2/repositories/{ns}/{repo}/. Destructive. */
+  async delete(namespace: string, name: string): Promise<void> {
+    this.hub.assertDestructiveAllowed(`deleting repository ${namespace}/${name}`);
+    await this.hub.call<void>({
+      method: 'DELETE',
+      path: path`/v2/repositories/${namespace}/${name}/`,
+      operation: 'docker.repo.delete',
+      attributes: { namespace, repository: name },
+    });
+  }
+}
