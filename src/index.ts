@@ -3,7 +3,7 @@
  * the SDK never loads their dependencies.
  */
 export * from './core/index.js';
+export * from './hub/index.js';
 export * from './reference/index.js';
 export * from './registry/index.js';
 export * from './webhooks/index.js';
-export * from './hub/index.js';

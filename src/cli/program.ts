@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { run, withClient } from './action.js';
+import { registerHubCommands } from './commands/hub-program.js';
 import type { PinOptions, TagsOptions } from './commands/registry-read.js';
 import { registerTransferCommands } from './commands/transfer-program.js';
 import { registerWebhookCommands } from './commands/webhooks-program.js';
@@ -187,5 +188,6 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
 
   registerTransferCommands(program, io);
   registerWebhookCommands(program, io);
+  registerHubCommands(program, io);
   return program;
 }

@@ -1,0 +1,166 @@
+/** Registers the Hub management commands and the local emulator. Command modules load lazily. */
+import type { Command } from 'commander';
+import { run, withClient } from '../action.js';
+import type { GlobalOptions } from '../context.js';
+import type { ProgramIO } from '../program.js';
+
+interface Flags {
+  all?: boolean;
+  pageSize?: string;
+  name?: string;
+  ordering?: string;
+  description?: string;
+  fullDescription?: string;
+  private?: boolean;
+  force?: boolean;
+  port?: string;
+  seed?: string;
+}
+
+async function load() {
+  const [hubModule, commands] = await Promise.all([import('../../hub/index.js'), import('./hub.js')]);
+  return { hubModule, commands };
+}
+
+function hubClient(
+  m: Awaited<ReturnType<typeof load>>,
+  g: GlobalOptions & { hubUrl?: string },
+  allowDestructive = false,
+) {
+  return new m.hubModule.HubClient({ baseUrl: g.hubUrl, allowDestructive: allowDestructive || undefined });
+}
+
+export function registerHubCommands(program: Command, io: ProgramIO): void {
+  program.option(
+    '--hub-url <url>',
+    'Docker Hub API base URL (default https://hub.docker.com, or DOCKERHUB_API_URL)',
+  );
+
+  program
+    .command('whoami')
+    .description('show who the configured Docker Hub credentials belong to (decoded from the JWT)')
+    .action(async (_f: Flags, cmd: Command) => {
+      const m = await load();
+      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.whoamiCommand(h)));
+    });
+
+  const repo = program.command('repo').description('Docker Hub repositories');
+  repo
+    .command('ls')
+    .description('list the repositories of a user or organization')
+    .argument('<namespace>', 'user or organization')
+    .option('--all', 'walk every page')
+    .option('--page-size <n>', 'repositories per page (1-100)')
+    .option('--name <filter>', 'only names containing this')
+    .option('--ordering <field>', 'name, -name, last_updated, -last_updated, pull_count, -pull_count')
+    .action(async (namespace: string, f: Flags, cmd: Command) => {
+      const m = await load();
+      await run(cmd, io, (g) =>
+        withClient(hubClient(m, g), (h) => m.commands.repoListCommand(h, namespace, f)),
+      );
+    });
+  repo
+    .command('show')
+    .description('show one repository')
+    .argument('<namespace/repository>')
+    .action(async (arg: string, _f: Flags, cmd: Command) => {
+      const m = await load();
+      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoShowCommand(h, arg)));
+    });
+  repo
+    .command('create')
+    .description('create a repository')
+    .argument('<namespace/repository>')
+    .option('--description <text>', 'short description')
+    .option('--full-description <markdown>', 'overview (README)')
+    .option('--private', 'make it private')
+    .action(async (arg: string, f: Flags, cmd: Command) => {
+      const m = await load();
+      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoCreateCommand(h, arg, f)));
+    });
+  repo
+    .command('update')
+    .description('change the description or overview of a repository (undocumented endpoint)')
+    .argument('<namespace/repository>')
+    .option('--description <text>', 'short description')
+    .option('--full-description <markdown>', 'overview (README)')
+    .action(async (arg: string, f: Flags, cmd: Command) => {
+      const m = await load();
+      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoUpdateCommand(h, arg, f)));
+    });
+  repo
+    .command('rm')
+    .description('delete a repository and all its tags (asks first; undocumented endpoint)')
+    .argument('<namespace/repository>')
+    .option('-f, --force', 'do not ask for confirmation')
+    .action(async (arg: string, f: Flags, cmd: Command) => {
+      const m = await load();
+      await m.commands.confirmOrThrow(`repository ${arg}`, f.force, io.confirm);
+      await run(cmd, io, (g) =>
+        withClient(hubClient(m, g, true), (h) => m.commands.repoDeleteCommand(h, arg)),
+      );
+    });
+
+  const tag = program
+    .command('hub-tag')
+    .description('tags as Docker Hub lists them (sizes, last pusher); see also `tags`');
+  tag
+    .command('ls')
+    .description('list the tags of a repository')
+    .argument('<namespace/repository>')
+    .option('--all', 'walk every page')
+    .option('--page-size <n>', 'tags per page (1-100)')
+    .action(async (arg: string, f: Flags, cmd: Command) => {
+      const m = await load();
+      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.hubTagListCommand(h, arg, f)));
+    });
+  tag
+    .command('show')
+    .description('show one tag')
+    .argument('<namespace/repository:tag>')
+    .action(async (arg: string, _f: Flags, cmd: Command) => {
+      const m = await load();
+      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.hubTagShowCommand(h, arg)));
+    });
+  tag
+    .command('rm')
+    .description('delete a tag (asks first; undocumented endpoint)')
+    .argument('<namespace/repository:tag>')
+    .option('-f, --force', 'do not ask for confirmation')
+    .action(async (arg: string, f: Flags, cmd: Command) => {
+      const m = await load();
+      await m.commands.confirmOrThrow(`tag ${arg}`, f.force, io.confirm);
+      await run(cmd, io, (g) =>
+        withClient(hubClient(m, g, true), (h) => m.commands.hubTagDeleteCommand(h, arg)),
+      );
+    });
+
+  program
+    .command('emulator')
+    .description(
+      "run a local Docker Hub on 127.0.0.1 (requests validated against Docker's OpenAPI spec); Ctrl-C stops",
+    )
+    .option('--port <n>', 'port (default: any free port, printed on stderr)')
+    .option('--seed <file>', 'JSON seed: { users, orgs, repositories }')
+    .action(async (f: Flags) => {
+      const { startEmulator, EmulatorState } = await import('../../emulator/index.js');
+      const { ValidationError } = await import('../../core/errors.js');
+      const port = f.port === undefined ? 0 : Number(f.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new ValidationError(`--port must be 0-65535, got "${f.port}"`);
+      const state = f.seed ? await EmulatorState.fromFile(f.seed) : undefined;
+      const emu = await startEmulator({ port, state });
+      io.stderr(
+        `Docker Hub emulator on ${emu.url} (${emu.spec ? `${emu.spec.operations} spec operations validated` : 'spec not found: requests not validated'})\n`,
+      );
+      io.stderr(`use it with: DOCKERHUB_API_URL=${emu.url} dockerhub …\n`);
+      io.onListening?.(emu.url);
+      await new Promise<void>((resolve) => {
+        const signal = io.signal;
+        if (signal) signal.addEventListener('abort', () => resolve(), { once: true });
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      await emu.stop();
+    });
+}

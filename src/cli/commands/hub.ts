@@ -1,0 +1,199 @@
+/** Hub management commands: whoami, repositories and Hub tags. Each returns data and a text form. */
+import { ValidationError } from '../../core/errors.js';
+import type { PagedList } from '../../core/pagination.js';
+import type { HubClient, HubTag, Repository } from '../../hub/index.js';
+import { formatBytes, keyValues, table } from '../render.js';
+import type { CommandResult } from './registry-read.js';
+
+/** Only the first page (the default for listings; `--all` walks them all). */
+async function firstPage<T>(list: PagedList<T>): Promise<T[]> {
+  const first = await list.pages().next();
+  return first.done ? [] : first.value.items;
+}
+
+/** `namespace/name` (a bare name is not enough: Hub repositories always have a namespace). */
+export function splitRepo(arg: string): { namespace: string; name: string; tag?: string } {
+  const m = /^([a-z0-9][a-z0-9_.-]*)\/([a-z0-9][a-z0-9_.-]*)(?::([\w][\w.-]{0,127}))?$/.exec(arg);
+  if (!m)
+    throw new ValidationError(
+      `expected NAMESPACE/REPOSITORY${arg.includes(':') ? ':TAG' : ''}, got "${arg}"`,
+    );
+  return { namespace: m[1] as string, name: m[2] as string, tag: m[3] };
+}
+
+function pageSize(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 100)
+    throw new ValidationError(`--page-size must be an integer from 1 to 100, got "${v}"`);
+  return n;
+}
+
+export async function whoamiCommand(hub: HubClient): Promise<CommandResult> {
+  const data = await hub.users.whoami();
+  return {
+    data,
+    text: () =>
+      data.username
+        ? keyValues([
+            ['User', data.username],
+            ['Email', data.email],
+            ['Token expires', data.expiresAt],
+            ['Credentials from', data.source],
+          ])
+        : 'not logged in (anonymous)\n',
+  };
+}
+
+export async function repoListCommand(
+  hub: HubClient,
+  namespace: string,
+  opts: { all?: boolean; pageSize?: string; name?: string; ordering?: string },
+): Promise<CommandResult<Repository[]>> {
+  const list = hub.repositories.list({
+    namespace,
+    page_size: pageSize(opts.pageSize) ?? (opts.all ? 100 : 25),
+    name: opts.name,
+    ordering: opts.ordering as 'name' | undefined,
+  });
+  const data = opts.all ? await list.toArray() : await firstPage(list);
+  return {
+    data,
+    text: () =>
+      table(
+        ['NAME', 'PRIVATE', 'PULLS', 'STARS', 'UPDATED', 'DESCRIPTION'],
+        data.map((r) => [
+          `${r.namespace}/${r.name}`,
+          r.is_private ? 'yes' : 'no',
+          r.pull_count,
+          r.star_count,
+          r.last_updated ?? undefined,
+          r.description || undefined,
+        ]),
+      ),
+  };
+}
+
+export async function repoShowCommand(hub: HubClient, arg: string): Promise<CommandResult<Repository>> {
+  const { namespace, name } = splitRepo(arg);
+  const data = await hub.repositories.get(namespace, name);
+  return {
+    data,
+    text: () =>
+      keyValues([
+        ['Repository', `${data.namespace}/${data.name}`],
+        ['Private', data.is_private ? 'yes' : 'no'],
+        ['Description', data.description],
+        ['Pulls', data.pull_count],
+        ['Stars', data.star_count],
+        ['Created', data.date_registered],
+        ['Updated', data.last_updated ?? undefined],
+      ]),
+  };
+}
+
+export async function repoCreateCommand(
+  hub: HubClient,
+  arg: string,
+  opts: { description?: string; fullDescription?: string; private?: boolean },
+): Promise<CommandResult<Repository>> {
+  const { namespace, name } = splitRepo(arg);
+  const data = await hub.repositories.create({
+    namespace,
+    name,
+    description: opts.description,
+    full_description: opts.fullDescription,
+    is_private: opts.private ?? false,
+  });
+  return {
+    data,
+    text: () => `created ${data.namespace}/${data.name}${data.is_private ? ' (private)' : ''}\n`,
+  };
+}
+
+export async function repoUpdateCommand(
+  hub: HubClient,
+  arg: string,
+  opts: { description?: string; fullDescription?: string },
+): Promise<CommandResult<Repository>> {
+  const { namespace, name } = splitRepo(arg);
+  if (opts.description === undefined && opts.fullDescription === undefined) {
+    throw new ValidationError('nothing to update: give --description and/or --full-description');
+  }
+  const data = await hub.repositories.update(namespace, name, {
+    description: opts.description,
+    full_description: opts.fullDescription,
+  });
+  return { data, text: () => `updated ${namespace}/${name}\n` };
+}
+
+export async function confirmOrThrow(
+  what: string,
+  force: boolean | undefined,
+  confirm: ((q: string) => Promise<boolean>) | undefined,
+): Promise<void> {
+  if (force) return;
+  if (!confirm)
+    throw new ValidationError('refusing to delete without confirmation: run in a terminal or pass --force');
+  if (!(await confirm(`Delete ${what}? This cannot be undone. [y/N] `)))
+    throw new ValidationError('not deleted');
+}
+
+export async function repoDeleteCommand(hub: HubClient, arg: string): Promise<CommandResult> {
+  const { namespace, name } = splitRepo(arg);
+  await hub.repositories.delete(namespace, name);
+  const data = { repository: `${namespace}/${name}`, deleted: true };
+  return { data, text: () => `deleted ${namespace}/${name}\n` };
+}
+
+export async function hubTagListCommand(
+  hub: HubClient,
+  arg: string,
+  opts: { all?: boolean; pageSize?: string },
+): Promise<CommandResult<HubTag[]>> {
+  const { namespace, name } = splitRepo(arg);
+  const list = hub.tags.list(namespace, name, {
+    page_size: pageSize(opts.pageSize) ?? (opts.all ? 100 : 25),
+  });
+  const data = opts.all ? await list.toArray() : await firstPage(list);
+  return {
+    data,
+    text: () =>
+      table(
+        ['TAG', 'DIGEST', 'SIZE', 'UPDATED', 'BY'],
+        data.map((t) => [
+          t.name,
+          t.digest,
+          t.full_size === undefined ? undefined : formatBytes(t.full_size),
+          t.last_updated,
+          t.last_updater_username,
+        ]),
+      ),
+  };
+}
+
+export async function hubTagShowCommand(hub: HubClient, arg: string): Promise<CommandResult<HubTag>> {
+  const { namespace, name, tag } = splitRepo(arg);
+  if (!tag) throw new ValidationError(`expected NAMESPACE/REPOSITORY:TAG, got "${arg}"`);
+  const data = await hub.tags.get(namespace, name, tag);
+  return {
+    data,
+    text: () =>
+      keyValues([
+        ['Tag', `${namespace}/${name}:${data.name}`],
+        ['Digest', data.digest],
+        ['Size', data.full_size === undefined ? undefined : formatBytes(data.full_size)],
+        ['Updated', data.last_updated],
+        ['By', data.last_updater_username],
+        ['Status', data.tag_status],
+      ]),
+  };
+}
+
+export async function hubTagDeleteCommand(hub: HubClient, arg: string): Promise<CommandResult> {
+  const { namespace, name, tag } = splitRepo(arg);
+  if (!tag) throw new ValidationError(`expected NAMESPACE/REPOSITORY:TAG, got "${arg}"`);
+  await hub.tags.delete(namespace, name, tag);
+  const data = { tag: `${namespace}/${name}:${tag}`, deleted: true };
+  return { data, text: () => `deleted ${namespace}/${name}:${tag}\n` };
+}
