@@ -1,229 +1,294 @@
 /**
- * Webhook deliveries over loopback, as a sender would make them: valid pushes, malformed and incomplete
- * payloads, signatures, secret paths, replays, oversize bodies; and the CLI listener with --exec.
+ * The receiver as senders meet it: real HTTP deliveries over 127.0.0.1, answered 200 / 400 / 401 / 405 /
+ * 409 / 413 / 503 as documented, events and rejections emitted, spans recorded, nothing secret logged.
  */
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { connect } from 'node:net';
+import { Readable } from 'node:stream';
+import { trace } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/run.js';
-import { ValidationError } from '../../src/core/errors.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionError } from '../../src/core/errors.js';
 import { createLogger } from '../../src/core/logger.js';
 import {
   createWebhookReceiver,
   DELIVERY_HEADER,
-  deliverWebhook,
-  type PushPayload,
-  parseWebhookPayload,
+  type Rejection,
   SIGNATURE_HEADER,
   signWebhookPayload,
   type WebhookEvent,
   type WebhookReceiver,
+  type WebhookReceiverOptions,
 } from '../../src/webhooks/index.js';
+import { hubExample, post, pushOf, SENTINEL } from './fixtures.js';
 
-const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
-const push: PushPayload = {
-  callback_url: 'https://registry.hub.docker.com/u/acme/app/hook/abc/',
-  push_data: { pushed_at: 1_700_000_000, pusher: 'ci-bot', tag: 'v1.2.3' },
-  repository: { repo_name: 'acme/app', name: 'app', namespace: 'acme', is_private: true, status: 'Active' },
-};
+const spans = new InMemorySpanExporter();
+beforeAll(() => {
+  trace.setGlobalTracerProvider(
+    new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }),
+  );
+});
 
-let work: string;
-let receiver: WebhookReceiver | undefined;
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'dh-hooks-'));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+let open: WebhookReceiver[] = [];
 afterEach(async () => {
-  await receiver?.close();
-  receiver = undefined;
+  await Promise.all(open.map((r) => r.close({ graceMs: 100 })));
+  open = [];
 });
 
-async function post(url: string, body: string, headers: Record<string, string> = {}) {
-  const res = await request(url, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-  return { status: res.statusCode, body: (await res.body.json()) as { error?: string } };
+let logText = '';
+const logger = createLogger({
+  level: 'trace',
+  destination: {
+    write: (t: string) => {
+      logText += t;
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream,
+});
+
+async function start(opts: WebhookReceiverOptions = {}) {
+  const receiver = createWebhookReceiver({ logger, ...opts });
+  open.push(receiver);
+  const events: WebhookEvent[] = [];
+  const rejections: Rejection[] = [];
+  receiver.on('event', (e) => events.push(e));
+  receiver.on('rejected', (r) => rejections.push(r));
+  const { url, host } = await receiver.listen();
+  return { receiver, url, host, events, rejections };
 }
 
-describe('parseWebhookPayload', () => {
-  it('reads a Docker Hub push payload into a typed event', () => {
-    const e = parseWebhookPayload(JSON.stringify(push));
-    expect(e).toMatchObject({ kind: 'push', repository: 'acme/app', tag: 'v1.2.3', pusher: 'ci-bot' });
-    expect(e.at.toISOString()).toBe('2023-11-14T22:13:20.000Z');
+describe('webhook receiver over HTTP', () => {
+  it('binds 127.0.0.1 by default and accepts a valid push with 200, emitting the typed event', async () => {
+    const { url, host, events } = await start();
+    expect(host).toBe('127.0.0.1');
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const res = await post(url, JSON.stringify(hubExample), { [DELIVERY_HEADER]: 'd-1' });
+    expect(res).toMatchObject({ status: 200, body: { ok: true } });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      kind: 'push',
+      repository: 'svendowideit/testhook',
+      tag: 'latest',
+      pusher: 'trustedbuilder',
+      deliveryId: 'd-1',
+    });
   });
 
-  it('reads our delete extension', () => {
-    const e = parseWebhookPayload({
+  it('answers malformed JSON with 400 and a clear message', async () => {
+    const { url, events, rejections } = await start();
+    const res = await post(url, '{"push_data": ');
+    expect(res).toMatchObject({
+      status: 400,
+      body: { error: 'invalid webhook payload: the body is not valid JSON' },
+    });
+    expect(rejections).toMatchObject([
+      { status: 400, reason: 'invalid webhook payload: the body is not valid JSON' },
+    ]);
+    expect(events).toHaveLength(0);
+  });
+
+  it('answers missing fields with 400 naming the field', async () => {
+    const { url } = await start();
+    const noPusher = { ...pushOf('v1'), push_data: { pushed_at: 1, tag: 'v1' } };
+    expect((await post(url, JSON.stringify(noPusher))).body.error).toBe(
+      'invalid webhook payload: missing field push_data.pusher',
+    );
+    const noRepo = { push_data: { pushed_at: 1, pusher: 'p', tag: 'v1' }, repository: {} };
+    const res = await post(url, JSON.stringify(noRepo));
+    expect(res).toMatchObject({
+      status: 400,
+      body: { error: 'invalid webhook payload: missing field repository.repo_name' },
+    });
+  });
+
+  it('with a secret, accepts a correct signature and answers 401 to a wrong or missing one', async () => {
+    const { url, events, rejections } = await start({ secret: SENTINEL });
+    const body = JSON.stringify(pushOf('signed'));
+    expect((await post(url, body, { [SIGNATURE_HEADER]: signWebhookPayload(body, SENTINEL) })).status).toBe(
+      200,
+    );
+    const forged = await post(url, JSON.stringify(pushOf('forged')), {
+      [SIGNATURE_HEADER]: signWebhookPayload(JSON.stringify(pushOf('forged')), 'another-secret-0123456789'),
+    });
+    expect(forged).toMatchObject({
+      status: 401,
+      body: { error: 'missing or invalid x-hub-signature-256 signature' },
+    });
+    // A valid signature of another body does not carry over.
+    expect(
+      (
+        await post(url, JSON.stringify(pushOf('x')), {
+          [SIGNATURE_HEADER]: signWebhookPayload(body, SENTINEL),
+        })
+      ).status,
+    ).toBe(401);
+    expect((await post(url, JSON.stringify(pushOf('unsigned')))).status).toBe(401);
+    expect(events.map((e) => e.kind === 'push' && e.tag)).toEqual(['signed']);
+    expect(rejections.map((r) => r.status)).toEqual([401, 401, 401]);
+  });
+
+  it('answers a replay with 409: same delivery id, or the same body under a fresh id or none', async () => {
+    const { url, events } = await start();
+    const body = JSON.stringify(pushOf('once'));
+    expect((await post(url, body, { [DELIVERY_HEADER]: 'id-1' })).status).toBe(200);
+    expect(await post(url, body, { [DELIVERY_HEADER]: 'id-1' })).toMatchObject({
+      status: 409,
+      body: { error: 'replayed delivery: already received' },
+    });
+    expect((await post(url, body, { [DELIVERY_HEADER]: 'id-2' })).status).toBe(409);
+    expect((await post(url, body)).status).toBe(409);
+    // A new push (new time) is a new delivery.
+    expect((await post(url, JSON.stringify(pushOf('once', 1_700_000_001)))).status).toBe(200);
+    expect(events).toHaveLength(2);
+  });
+
+  it('answers an oversize body with 413: declared (default limit 1 MiB) or streamed', async () => {
+    const { url, events } = await start();
+    const huge = JSON.stringify({ ...pushOf('big'), padding: 'x'.repeat(1024 * 1024) });
+    const res = await post(url, huge);
+    expect(res).toMatchObject({ status: 413, body: { error: 'body larger than 1048576 bytes' } });
+    const ok = JSON.stringify({ ...pushOf('fits'), padding: 'x'.repeat(1000 * 1000) });
+    expect((await post(url, ok)).status).toBe(200);
+
+    const small = await start({ maxBodyBytes: 1024 });
+    const chunks = Readable.from([
+      Buffer.from(JSON.stringify(pushOf('s')).slice(0, -1)),
+      Buffer.alloc(4096, 32),
+      '}',
+    ]);
+    const streamed = await request(small.url, { method: 'POST', body: chunks });
+    expect(streamed.statusCode).toBe(413);
+    expect(await streamed.body.json()).toEqual({ error: 'body larger than 1024 bytes' });
+    expect(events.map((e) => e.kind === 'push' && e.tag)).toEqual(['fits']);
+    expect(small.events).toHaveLength(0);
+  });
+
+  it('in secret-path mode, accepts /hooks/<secret> only (no signature needed)', async () => {
+    const { url, events, rejections } = await start({ secret: SENTINEL, secretPath: true });
+    const body = JSON.stringify(pushOf('via-path'));
+    expect((await post(`${url}hooks/${SENTINEL}`, body)).status).toBe(200);
+    expect(
+      (await post(`${url}hooks/${encodeURIComponent(SENTINEL)}/`, JSON.stringify(pushOf('slash')))).status,
+    ).toBe(200);
+    expect(await post(`${url}hooks/guess-guess-guess-guess`, JSON.stringify(pushOf('x')))).toMatchObject({
+      status: 401,
+      body: { error: 'wrong or missing secret path' },
+    });
+    expect((await post(url, JSON.stringify(pushOf('root')))).status).toBe(401);
+    expect((await post(`${url}hooks/${SENTINEL}x`, JSON.stringify(pushOf('longer')))).status).toBe(401);
+    expect(events.map((e) => e.kind === 'push' && e.tag)).toEqual(['via-path', 'slash']);
+    expect(JSON.stringify(rejections)).not.toContain(SENTINEL);
+  });
+
+  it('answers anything but POST with 405 and an Allow header', async () => {
+    const { url } = await start();
+    const res = await post(url, '', {}, 'GET');
+    expect(res).toMatchObject({
+      status: 405,
+      headers: { allow: 'POST' },
+      body: { error: 'only POST is accepted' },
+    });
+  });
+
+  it('answers 503 with Retry-After while its consumer is overloaded, and takes the retry later', async () => {
+    let busy = true;
+    const { url, events } = await start({ overloaded: () => busy });
+    const body = JSON.stringify(pushOf('later'));
+    const res = await post(url, body, { [DELIVERY_HEADER]: 'd-busy' });
+    expect(res).toMatchObject({ status: 503, headers: { 'retry-after': '5' } });
+    busy = false;
+    // Not remembered as seen: the sender's retry is accepted.
+    expect((await post(url, body, { [DELIVERY_HEADER]: 'd-busy' })).status).toBe(200);
+    expect(events).toHaveLength(1);
+  });
+
+  it('handles a delete extension event', async () => {
+    const { url, events } = await start();
+    const body = {
       event: 'tag_delete',
       deleted_at: 1_700_000_000,
       tag: 'old',
       repository: { repo_name: 'acme/app' },
-    });
-    expect(e).toMatchObject({ kind: 'tag_delete', repository: 'acme/app', tag: 'old' });
-  });
-
-  it('names the missing or wrong field', () => {
-    expect(() => parseWebhookPayload('{nope')).toThrow('invalid webhook payload: body is not JSON');
-    const noTag = { ...push, push_data: { pushed_at: 1, pusher: 'x' } };
-    expect(() => parseWebhookPayload(noTag)).toThrow(/push_data\.tag/);
-    expect(() => parseWebhookPayload({ ...push, repository: {} })).toThrow(/repository\.repo_name/);
-    expect(() => parseWebhookPayload([])).toThrow(ValidationError);
-  });
-});
-
-describe('WebhookReceiver', () => {
-  it('accepts a signed delivery and emits the event; refuses a bad signature with 401', async () => {
-    receiver = createWebhookReceiver({ secret: SENTINEL });
-    const events: WebhookEvent[] = [];
-    receiver.on('event', (e) => events.push(e));
-    const { url } = await receiver.listen();
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    const result = await deliverWebhook(url, push, { secret: SENTINEL });
-    expect(result.status).toBe(202);
-    expect(events.map((e) => e.tag)).toEqual(['v1.2.3']);
-    const body = JSON.stringify({ ...push, push_data: { ...push.push_data, tag: 'other' } });
-    const forged = await post(url, body, { [SIGNATURE_HEADER]: signWebhookPayload(body, 'wrong-secret') });
-    expect(forged).toEqual({ status: 401, body: { error: 'missing or invalid signature' } });
-    expect((await post(url, body)).status).toBe(401);
-  });
-
-  it('answers 400 naming the field, 409 for a replay, 413 for an oversize body, 405 for GET', async () => {
-    receiver = createWebhookReceiver({ maxBodyBytes: 4096 });
-    const { url } = await receiver.listen();
-    const bad = await post(url, JSON.stringify({ ...push, push_data: { pusher: 'x', tag: 't' } }));
-    expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatch(/^invalid webhook payload: push_data\.pushed_at/);
-    const body = JSON.stringify(push);
-    expect((await post(url, body, { [DELIVERY_HEADER]: 'd-1' })).status).toBe(202);
-    expect(await post(url, body, { [DELIVERY_HEADER]: 'd-1' })).toEqual({
-      status: 409,
-      body: { error: 'replayed delivery' },
-    });
-    // Without a delivery id, the same body twice is a replay too.
-    const other = JSON.stringify({ ...push, push_data: { ...push.push_data, tag: 'x' } });
-    expect((await post(url, other)).status).toBe(202);
-    expect((await post(url, other)).status).toBe(409);
-    const huge = JSON.stringify({ ...push, padding: 'x'.repeat(10_000) });
-    expect((await post(url, huge)).status).toBe(413);
-    const get = await request(url);
-    expect(get.statusCode).toBe(405);
-    await get.body.dump();
-  });
-
-  it('authenticates by secret path when asked', async () => {
-    receiver = createWebhookReceiver({ secret: SENTINEL, secretPath: true });
-    const { url } = await receiver.listen();
-    expect((await post(`${url}hooks/${SENTINEL}`, JSON.stringify(push))).status).toBe(202);
-    expect((await post(`${url}hooks/guess`, JSON.stringify(push))).status).toBe(401);
-  });
-});
-
-describe('dockerhub webhooks listen', () => {
-  async function listen(
-    args: string[],
-    env: Record<string, string | undefined>,
-    act: (url: string) => Promise<void>,
-  ) {
-    const controller = new AbortController();
-    let stdout = '';
-    let stderr = '';
-    let resolveUrl: (u: string) => void = () => undefined;
-    const listening = new Promise<string>((r) => {
-      resolveUrl = r;
-    });
-    const saved = { ...process.env };
-    Object.assign(process.env, env);
-    const done = runCli(['webhooks', 'listen', ...args], {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      isTTY: false,
-      signal: controller.signal,
-      onListening: resolveUrl,
-    });
-    try {
-      await act(await listening);
-    } finally {
-      controller.abort();
-      process.env = saved;
-    }
-    const code = await done;
-    return { code, stdout, stderr };
-  }
-
-  it('prints events as JSON lines and rejections on stderr, never the secret', async () => {
-    const res = await listen([], { DOCKERHUB_WEBHOOK_SECRET: SENTINEL }, async (url) => {
-      await deliverWebhook(url, push, { secret: SENTINEL });
-      await post(url, JSON.stringify(push), { [SIGNATURE_HEADER]: 'sha256=00' });
-    });
-    expect(res.code).toBe(0);
-    expect(JSON.parse(res.stdout.trim())).toMatchObject({
-      kind: 'push',
-      repository: 'acme/app',
-      tag: 'v1.2.3',
-    });
-    expect(res.stderr).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+\/ \(signature required\)/);
-    expect(res.stderr).toContain('{"rejected":{"status":401,"reason":"missing or invalid signature"}}');
-    expect(res.stdout + res.stderr).not.toContain(SENTINEL);
-  });
-
-  it('--exec runs the handler with the event JSON on stdin', async () => {
-    const out = join(work, 'event.json');
-    const script = join(work, 'handler.mjs');
-    await writeFile(
-      script,
-      `import { writeFileSync } from 'node:fs';\nlet s='';process.stdin.on('data',d=>s+=d).on('end',()=>writeFileSync(${JSON.stringify(out)}, s));\n`,
-    );
-    await chmod(script, 0o755);
-    await listen(['--exec', `${process.execPath} ${script}`], {}, async (url) => {
-      await deliverWebhook(url, push);
-      for (let i = 0; i < 100; i++) {
-        if (await readFile(out, 'utf8').catch(() => '')) break;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    });
-    expect(JSON.parse(await readFile(out, 'utf8'))).toMatchObject({ kind: 'push', pusher: 'ci-bot' });
-  });
-
-  it('refuses --secret-path without a secret, in one line', async () => {
-    const { code, stderr } = await (async () => {
-      let err = '';
-      const c = await runCli(['webhooks', 'listen', '--secret-path'], {
-        stdout: () => undefined,
-        stderr: (t) => {
-          err += t;
-        },
-        isTTY: false,
-      });
-      return { code: c, stderr: err };
-    })();
-    expect(code).toBe(2);
-    expect(stderr).toBe('dockerhub: --secret-path needs a secret in DOCKERHUB_WEBHOOK_SECRET\n');
-  });
-
-  it('logs nothing secret even at trace level', () => {
-    let text = '';
-    const sink = {
-      write: (t: string) => {
-        text += t;
-        return true;
-      },
     };
-    const log = createLogger({ level: 'trace', destination: sink as unknown as NodeJS.WritableStream });
-    log.debug(
-      { secret: SENTINEL, headers: { [SIGNATURE_HEADER]: signWebhookPayload('x', SENTINEL) } },
-      'delivery',
+    expect((await post(url, JSON.stringify(body))).status).toBe(200);
+    expect(events[0]).toMatchObject({ kind: 'tag_delete', tag: 'old' });
+  });
+
+  it('closes gracefully: a delivery in progress still gets its answer, new connections are refused', async () => {
+    const { receiver, url, events } = await start();
+    const port = new URL(url).port;
+    const body = JSON.stringify(pushOf('in-flight'));
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    let answer = '';
+    socket.on('data', (d) => {
+      answer += d;
+    });
+    socket.write(
+      `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
     );
-    expect(text).toContain('delivery');
-    expect(text).not.toContain(SENTINEL);
+    socket.write(body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 50));
+    const closing = receiver.close({ graceMs: 5_000 });
+    await new Promise((r) => setTimeout(r, 50));
+    socket.end(body.slice(10));
+    await closing;
+    await new Promise((r) => socket.once('close', r));
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(events).toHaveLength(1);
+    await expect(post(url, body)).rejects.toThrow();
+  }, 5_000);
+
+  it('reports a busy port as a one-line ConnectionError', async () => {
+    const { url } = await start();
+    const other = createWebhookReceiver({ port: Number(new URL(url).port) });
+    const err = await other.listen().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect((err as Error).message).toBe(
+      `cannot listen on 127.0.0.1:${new URL(url).port}: the address is already in use`,
+    );
+  });
+
+  it('records a docker.webhook.receive span with repository, tag and pusher, never the secret', async () => {
+    spans.reset();
+    const { url } = await start({ secret: SENTINEL });
+    const body = JSON.stringify(pushOf('traced'));
+    await post(url, body, {
+      [SIGNATURE_HEADER]: signWebhookPayload(body, SENTINEL),
+      [DELIVERY_HEADER]: 'd-t',
+    });
+    await post(url, body, { [SIGNATURE_HEADER]: 'sha256=00' });
+    const got = spans.getFinishedSpans().filter((s) => s.name === 'docker.webhook.receive');
+    expect(got).toHaveLength(2);
+    expect(got[0]?.attributes).toMatchObject({
+      repository: 'acme/app',
+      tag: 'traced',
+      pusher: 'ci-bot',
+      'webhook.event': 'push',
+      'webhook.delivery_id': 'd-t',
+      'dockerhub.status': 'ok',
+    });
+    expect(got[1]?.attributes).toMatchObject({ 'dockerhub.status': '401' });
+    expect(JSON.stringify(got.map((s) => [s.attributes, s.events, s.status]))).not.toContain(SENTINEL);
+  });
+
+  it('never logs the shared secret, at trace level, in signature or secret-path mode', async () => {
+    logText = '';
+    const signed = await start({ secret: SENTINEL });
+    const body = JSON.stringify(pushOf('log'));
+    await post(signed.url, body, { [SIGNATURE_HEADER]: signWebhookPayload(body, SENTINEL) });
+    await post(signed.url, body, { [SIGNATURE_HEADER]: signWebhookPayload(body, SENTINEL) });
+    await post(signed.url, '{', { [SIGNATURE_HEADER]: signWebhookPayload('{', SENTINEL) });
+    const byPath = await start({ secret: SENTINEL, secretPath: true });
+    await post(`${byPath.url}hooks/${SENTINEL}`, body);
+    await post(`${byPath.url}hooks/${SENTINEL}`, body);
+    await post(`${byPath.url}hooks/nope-nope-nope-nope`, body);
+    expect(logText).toContain('webhook delivery accepted');
+    expect(logText).toContain('webhook delivery rejected');
+    expect(logText).not.toContain(SENTINEL);
   });
 });
