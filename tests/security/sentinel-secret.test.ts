@@ -111,6 +111,37 @@ describe('sentinel secret', () => {
     }
   });
 
+  it('never appears in what the webhook listener prints, on accepted or refused deliveries', async () => {
+    const child = spawn(process.execPath, [CLI, 'webhooks', 'listen'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: work,
+        DOCKERHUB_WEBHOOK_SECRET: SENTINEL,
+        DOCKERHUB_LOG_LEVEL: 'trace',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    const url = await new Promise<string>((resolve) => {
+      child.stderr.on('data', (d) => {
+        out += d;
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+        if (m) resolve(m[1] as string);
+      });
+    });
+    const { deliverWebhook, createPushPayload } = await import('../../src/webhooks/index.js');
+    const payload = createPushPayload({ repository: 'acme/app', tag: 'v1', pusher: 'ci' });
+    await deliverWebhook(url, payload, { secret: SENTINEL });
+    await deliverWebhook(url, payload, { secret: `${SENTINEL}-wrong` }).catch(() => undefined);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('close', r));
+    expect(out).toContain('acme/app');
+    for (const form of [...forms(SENTINEL), ...forms(`${SENTINEL}-wrong`)]) expect(out).not.toContain(form);
+  });
+
   it('never appears in SDK errors, however they are printed', async () => {
     const client = new RegistryClient({
       credentials: { username: USER, password: `${SENTINEL}-wrong`, env: {}, useDockerConfig: false },
