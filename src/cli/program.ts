@@ -132,6 +132,19 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     });
 
   program
+    .command('rate-limit')
+    .description(
+      'show your Docker Hub pull limit: a HEAD on ratelimitpreview/test, which does not count as a pull',
+    )
+    .option('--probe <image>', 'image to probe (default docker.io/ratelimitpreview/test:latest)')
+    .action(async (opts: { probe?: string }, cmd: Command) => {
+      const { createRegistryClient, commands } = await registry();
+      await run(cmd, io, async (g) =>
+        withClient(createRegistryClient(g), (c) => commands.rateLimitCommand(c, opts.probe)),
+      );
+    });
+
+  program
     .command('pin')
     .description(
       'pin an image to the digest it points at now, for reproducible deployments (prints name@sha256:…)',

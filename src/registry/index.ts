@@ -22,6 +22,7 @@ export {
 export type { ManifestGetOptions, ManifestHead, ManifestResult } from './manifests.js';
 export { parseManifest } from './manifests.js';
 export { isImageManifestMediaType, isIndexMediaType, MANIFEST_ACCEPT, MediaType } from './media-types.js';
+export { checkPullLimit, PULL_LIMIT_PROBE, type PullLimit } from './pull-limit.js';
 export type { ReferrersResult } from './referrers.js';
 export {
   filterSemverTags,

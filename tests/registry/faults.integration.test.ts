@@ -198,3 +198,38 @@ describe('faults between client and registry', () => {
     await client.close();
   });
 });
+
+describe('pull-limit check', () => {
+  it('reads ratelimit-* from a HEAD on the probe image without counting a pull', async () => {
+    const { checkPullLimit } = await import('../../src/registry/index.js');
+    const { cli } = await import('../helpers/cli.js');
+    proxy.fault = async (req, res, body) => {
+      if (req.method !== 'HEAD') return false;
+      const r = await proxy.upstream(req, body);
+      res.writeHead(r.status, {
+        ...r.headers,
+        'ratelimit-limit': '100;w=21600',
+        'ratelimit-remaining': '42;w=21600',
+        'docker-ratelimit-source': '198.51.100.7',
+      });
+      res.end();
+      return true;
+    };
+    const client = new RegistryClient();
+    expect(await checkPullLimit(client, `${proxyHost}/f/img:x`)).toEqual({
+      limit: 100,
+      remaining: 42,
+      windowSeconds: 21600,
+      source: '198.51.100.7',
+      limited: true,
+    });
+    await client.close();
+    const res = await cli(['rate-limit', '--probe', `${proxyHost}/f/img:x`]);
+    expect(res.stdout).toMatch(/Pulls left:\s+42\nLimit:\s+100 per 6 h\nCounted for:\s+198\.51\.100\.7/);
+    expect(proxy.seen.filter((s) => s.startsWith('GET'))).toEqual([]);
+    proxy.fault = undefined;
+    expect((await cli(['rate-limit', '--probe', `${proxyHost}/f/img:x`])).stdout).toBe(
+      'no pull limit reported\n',
+    );
+  });
+});

@@ -9,10 +9,12 @@ import { pipeline } from 'node:stream/promises';
 import { ValidationError } from '../../core/errors.js';
 import { assertDigest, familiarName, parseReference } from '../../reference/index.js';
 import {
+  checkPullLimit,
   filterSemverTags,
   type InspectResult,
   imagePlatforms,
   inspectImage,
+  type PullLimit,
   pinReference,
   type RegistryClient,
   resolveImageManifest,
@@ -240,4 +242,23 @@ function positiveInt(value: string, flag: string): number {
   if (!Number.isInteger(n) || n <= 0)
     throw new ValidationError(`${flag} must be a positive integer, got "${value}"`);
   return n;
+}
+
+export async function rateLimitCommand(
+  client: RegistryClient,
+  probe?: string,
+): Promise<CommandResult<PullLimit>> {
+  const data = await checkPullLimit(client, probe);
+  const hours = data.windowSeconds ? `${Math.round(data.windowSeconds / 3600)} h` : undefined;
+  return {
+    data,
+    text: () =>
+      data.limited
+        ? keyValues([
+            ['Pulls left', data.remaining],
+            ['Limit', data.limit === undefined ? undefined : `${data.limit}${hours ? ` per ${hours}` : ''}`],
+            ['Counted for', data.source],
+          ])
+        : 'no pull limit reported\n',
+  };
 }
