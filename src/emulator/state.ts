@@ -43,6 +43,18 @@ export interface EmulatedRepository {
   tags: Map<string, EmulatedTag>;
 }
 
+export interface EmulatedPat {
+  uuid: string;
+  owner: string;
+  token: string;
+  token_label: string;
+  scopes: string[];
+  is_active: boolean;
+  created_at: string;
+  expires_at?: string;
+  last_used: string | null;
+}
+
 export interface AuditEntry {
   action: string;
   actor: string;
@@ -55,6 +67,7 @@ export class EmulatorState {
   readonly orgs = new Map<string, { name: string; members: Set<string> }>();
   readonly repositories = new Map<string, EmulatedRepository>();
   readonly audit: AuditEntry[] = [];
+  readonly pats = new Map<string, EmulatedPat>();
   /** Tokens carry the generation they were issued in; `revokeTokens()` refuses all earlier ones. */
   tokenGeneration = 0;
 
@@ -135,6 +148,20 @@ export class EmulatorState {
   canWrite(user: string | undefined, namespace: string): boolean {
     if (!user) return false;
     return user === namespace || (this.orgs.get(namespace)?.members.has(user) ?? false);
+  }
+
+  /** The user a password or an active, unexpired PAT belongs to. */
+  login(identifier: string, secret: string): string | undefined {
+    const user = this.users.get(identifier);
+    if (user && user.password === secret) return identifier;
+    for (const pat of this.pats.values()) {
+      const expired = pat.expires_at !== undefined && Date.parse(pat.expires_at) < Date.now();
+      if (pat.owner === identifier && pat.token === secret && pat.is_active && !expired) {
+        pat.last_used = new Date().toISOString();
+        return identifier;
+      }
+    }
+    return undefined;
   }
 
   record(action: string, actor: string, data: Record<string, unknown>): void {

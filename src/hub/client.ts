@@ -10,6 +10,7 @@ import { type Page, PagedList } from '../core/pagination.js';
 import type { RateLimitInfo } from '../core/rate-limit.js';
 import { instrument } from '../core/telemetry.js';
 import { type HttpResponse, HttpTransport, responseInfo, type TransportOptions } from '../core/transport.js';
+import { AccessTokens } from './access-tokens.js';
 import { HubAuth } from './auth.js';
 import { Repositories } from './repositories.js';
 import { HubTags } from './tags.js';
@@ -65,6 +66,7 @@ export class HubClient {
   readonly repositories: Repositories;
   readonly tags: HubTags;
   readonly users: Users;
+  readonly accessTokens: AccessTokens;
   readonly #ownsTransport: boolean;
 
   constructor(opts: HubClientOptions = {}) {
@@ -80,6 +82,7 @@ export class HubClient {
     this.repositories = new Repositories(this);
     this.tags = new HubTags(this);
     this.users = new Users(this);
+    this.accessTokens = new AccessTokens(this);
   }
 
   get rateLimit(): RateLimitInfo | undefined {

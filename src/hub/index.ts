@@ -1,3 +1,11 @@
+export {
+  type AccessToken,
+  AccessTokens,
+  type CreateAccessTokenParams,
+  type CreatedAccessToken,
+  PAT_SCOPES,
+  type PatScope,
+} from './access-tokens.js';
 export { decodeJwt, HubAuth, type HubClaims, REFRESH_MARGIN_MS } from './auth.js';
 export {
   DEFAULT_HUB_URL,

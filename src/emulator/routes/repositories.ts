@@ -1,0 +1,106 @@
+/** Repositories: the documented list/create/get/HEAD, plus the undocumented update and delete. */
+import {
+  type Ctx,
+  type EmulatorEnv,
+  forbidden,
+  type Json,
+  notFound,
+  paginate,
+  type Route,
+  route,
+  send,
+  unauthorized,
+} from '../http.js';
+import type { EmulatedRepository, EmulatorState } from '../state.js';
+
+export function repoView(r: EmulatedRepository): Json {
+  return {
+    name: r.name,
+    namespace: r.namespace,
+    repository_type: 'image',
+    status: 1,
+    status_description: 'active',
+    description: r.description,
+    is_private: r.is_private,
+    star_count: r.star_count,
+    pull_count: r.pull_count,
+    last_updated: r.last_updated,
+    date_registered: r.date_registered,
+    full_description: r.full_description,
+    content_types: ['image'],
+  };
+}
+
+/** The repository if it exists and the caller may see it (private ones only to writers). */
+export function visibleRepo(
+  state: EmulatorState,
+  ctx: Ctx,
+  ns: string,
+  name: string,
+): EmulatedRepository | undefined {
+  const repo = state.repositories.get(state.key(ns, name));
+  if (!repo || (repo.is_private && !state.canWrite(ctx.user, ns))) return undefined;
+  return repo;
+}
+
+export function repositoryRoutes({ state }: EmulatorEnv): Route[] {
+  return [
+    route('GET', '/v2/namespaces/:ns/repositories', (ctx, p) => {
+      const filter = ctx.url.searchParams.get('name') ?? '';
+      const ordering = ctx.url.searchParams.get('ordering') ?? 'name';
+      const items = [...state.repositories.values()]
+        .filter((r) => r.namespace === p.ns && r.name.includes(filter))
+        .filter((r) => !r.is_private || state.canWrite(ctx.user, r.namespace))
+        .sort((a, b) => (ordering.startsWith('-') ? -1 : 1) * a.name.localeCompare(b.name));
+      send(ctx.res, 200, paginate(items.map(repoView), ctx.url));
+    }),
+    route('POST', '/v2/namespaces/:ns/repositories', (ctx, p) => {
+      const ns = p.ns as string;
+      const body = ctx.body as {
+        name: string;
+        description?: string;
+        is_private?: boolean;
+        full_description?: string;
+      };
+      if (!ctx.user) return unauthorized(ctx);
+      if (!state.canWrite(ctx.user, ns))
+        return forbidden(ctx, `no permission to create repositories in ${ns}`);
+      if (state.repositories.has(state.key(ns, body.name)))
+        return send(ctx.res, 409, { detail: `repository ${ns}/${body.name} already exists` });
+      const repo = state.addRepository(ns, body.name, body);
+      state.record('repo.create', ctx.user, { repository: `${ns}/${body.name}` });
+      send(ctx.res, 201, repoView(repo));
+    }),
+    route('GET', '/v2/namespaces/:ns/repositories/:repo', (ctx, p) => {
+      const repo = visibleRepo(state, ctx, p.ns as string, p.repo as string);
+      return repo ? send(ctx.res, 200, repoView(repo)) : notFound(ctx, 'repository');
+    }),
+    route('HEAD', '/v2/namespaces/:ns/repositories/:repo', (ctx, p) =>
+      send(ctx.res, visibleRepo(state, ctx, p.ns as string, p.repo as string) ? 200 : 404),
+    ),
+    // Undocumented endpoints that Docker Hub serves and users rely on.
+    route('PATCH', '/v2/repositories/:ns/:repo', (ctx, p) => {
+      if (!ctx.user) return unauthorized(ctx);
+      const repo = visibleRepo(state, ctx, p.ns as string, p.repo as string);
+      if (!repo) return notFound(ctx, 'repository');
+      if (!state.canWrite(ctx.user, repo.namespace)) return forbidden(ctx);
+      const changes = (ctx.body ?? {}) as { description?: string; full_description?: string };
+      if (changes.description !== undefined) repo.description = changes.description;
+      if (changes.full_description !== undefined) repo.full_description = changes.full_description;
+      state.record('repo.update', ctx.user, {
+        repository: `${repo.namespace}/${repo.name}`,
+        fields: Object.keys(changes),
+      });
+      send(ctx.res, 200, repoView(repo));
+    }),
+    route('DELETE', '/v2/repositories/:ns/:repo', (ctx, p) => {
+      if (!ctx.user) return unauthorized(ctx);
+      const repo = visibleRepo(state, ctx, p.ns as string, p.repo as string);
+      if (!repo) return notFound(ctx, 'repository');
+      if (!state.canWrite(ctx.user, repo.namespace)) return forbidden(ctx);
+      state.repositories.delete(state.key(repo.namespace, repo.name));
+      state.record('repo.delete', ctx.user, { repository: `${repo.namespace}/${repo.name}` });
+      send(ctx.res, 202);
+    }),
+  ];
+}

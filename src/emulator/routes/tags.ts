@@ -1,0 +1,46 @@
+/** Hub tags: the documented list/get and their HEAD checks, plus the undocumented delete. */
+import {
+  type EmulatorEnv,
+  forbidden,
+  notFound,
+  paginate,
+  type Route,
+  route,
+  send,
+  unauthorized,
+} from '../http.js';
+import { visibleRepo } from './repositories.js';
+
+export function tagRoutes({ state }: EmulatorEnv): Route[] {
+  return [
+    route('GET', '/v2/namespaces/:ns/repositories/:repo/tags', (ctx, p) => {
+      const repo = visibleRepo(state, ctx, p.ns as string, p.repo as string);
+      if (!repo) return notFound(ctx, 'repository');
+      const tags = [...repo.tags.values()].sort((a, b) => a.name.localeCompare(b.name));
+      send(ctx.res, 200, paginate(tags, ctx.url));
+    }),
+    route('HEAD', '/v2/namespaces/:ns/repositories/:repo/tags', (ctx, p) =>
+      send(ctx.res, visibleRepo(state, ctx, p.ns as string, p.repo as string)?.tags.size ? 200 : 404),
+    ),
+    route('GET', '/v2/namespaces/:ns/repositories/:repo/tags/:tag', (ctx, p) => {
+      const tag = visibleRepo(state, ctx, p.ns as string, p.repo as string)?.tags.get(p.tag as string);
+      return tag ? send(ctx.res, 200, tag) : notFound(ctx, 'tag');
+    }),
+    route('HEAD', '/v2/namespaces/:ns/repositories/:repo/tags/:tag', (ctx, p) =>
+      send(
+        ctx.res,
+        visibleRepo(state, ctx, p.ns as string, p.repo as string)?.tags.has(p.tag as string) ? 200 : 404,
+      ),
+    ),
+    // Undocumented endpoint.
+    route('DELETE', '/v2/repositories/:ns/:repo/tags/:tag', (ctx, p) => {
+      if (!ctx.user) return unauthorized(ctx);
+      const repo = visibleRepo(state, ctx, p.ns as string, p.repo as string);
+      if (!repo?.tags.has(p.tag as string)) return notFound(ctx, 'tag');
+      if (!state.canWrite(ctx.user, repo.namespace)) return forbidden(ctx);
+      repo.tags.delete(p.tag as string);
+      state.record('tag.delete', ctx.user, { repository: `${repo.namespace}/${repo.name}`, tag: p.tag });
+      send(ctx.res, 204);
+    }),
+  ];
+}

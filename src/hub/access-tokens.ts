@@ -1,0 +1,107 @@
+/**
+ * Personal access tokens (spec tag `access-tokens`). A new token's plaintext is returned once, by
+ * `create`, as a `Secret`: it prints as [REDACTED] everywhere (logs, errors, JSON) unless revealed.
+ */
+import type { APIPromise } from '../core/api-promise.js';
+import { ValidationError } from '../core/errors.js';
+import type { PagedList } from '../core/pagination.js';
+import { Secret } from '../core/secret.js';
+import { type HubClient, path } from './client.js';
+
+export const PAT_SCOPES = ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read'] as const;
+export type PatScope = (typeof PAT_SCOPES)[number];
+
+interface AccessTokenFields {
+  uuid: string;
+  token_label?: string;
+  scopes?: string[];
+  is_active?: boolean;
+  created_at?: string;
+  last_used?: string | null;
+  expires_at?: string;
+  generated_by?: string;
+  creator_ip?: string;
+  creator_ua?: string;
+  client_id?: string;
+}
+
+export interface AccessToken extends AccessTokenFields {
+  [key: string]: unknown;
+}
+
+export interface CreatedAccessToken extends AccessTokenFields {
+  /** The plaintext token: shown by Docker Hub this once. */
+  token: Secret;
+}
+
+export interface CreateAccessTokenParams {
+  token_label: string;
+  scopes: PatScope[];
+  /** ISO 8601 date-time; omitted means the token never expires. */
+  expires_at?: string;
+}
+
+function validate(params: CreateAccessTokenParams): void {
+  if (!params.token_label || params.token_label.length > 100)
+    throw new ValidationError('token label must be 1-100 characters');
+  if (params.scopes.length === 0)
+    throw new ValidationError(`give at least one scope: ${PAT_SCOPES.join(', ')}`);
+  for (const s of params.scopes) {
+    if (!PAT_SCOPES.includes(s))
+      throw new ValidationError(`unknown scope "${s}"; valid: ${PAT_SCOPES.join(', ')}`);
+  }
+  if (params.expires_at !== undefined && Number.isNaN(Date.parse(params.expires_at))) {
+    throw new ValidationError(`expires_at "${params.expires_at}" is not a date-time`);
+  }
+}
+
+export class AccessTokens {
+  constructor(private readonly hub: HubClient) {}
+
+  list(query: { page?: number; page_size?: number } = {}): PagedList<AccessToken> {
+    return this.hub.list<AccessToken>({
+      method: 'GET',
+      path: '/v2/access-tokens',
+      query,
+      operation: 'docker.pat.list',
+    });
+  }
+
+  async create(params: CreateAccessTokenParams): Promise<CreatedAccessToken> {
+    validate(params);
+    const created = await this.hub.call<AccessToken & { token?: string }>({
+      method: 'POST',
+      path: '/v2/access-tokens',
+      body: params,
+      operation: 'docker.pat.create',
+    });
+    return { ...created, token: new Secret(created.token ?? '') };
+  }
+
+  get(uuid: string): APIPromise<AccessToken> {
+    return this.hub.call<AccessToken>({
+      method: 'GET',
+      path: path`/v2/access-tokens/${uuid}`,
+      operation: 'docker.pat.get',
+    });
+  }
+
+  update(uuid: string, changes: { token_label?: string; is_active?: boolean }): APIPromise<AccessToken> {
+    return this.hub.call<AccessToken>({
+      method: 'PATCH',
+      path: path`/v2/access-tokens/${uuid}`,
+      body: changes,
+      operation: 'docker.pat.update',
+    });
+  }
+
+  /** Destructive: the token stops working at once. */
+  async delete(uuid: string): Promise<void> {
+    this.hub.assertDestructiveAllowed(`deleting access token ${uuid}`);
+    await this.hub.call<void>({
+      method: 'DELETE',
+      path: path`/v2/access-tokens/${uuid}`,
+      operation: 'docker.pat.delete',
+    });
+  }
+}

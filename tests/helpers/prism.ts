@@ -1,0 +1,132 @@
+/**
+ * Stoplight Prism mocking Docker's Hub spec (`prism mock --errors hub-api.fixed.yaml`) on 127.0.0.1: an
+ * independent check that our SDK's requests match Docker's contract, not just our own emulator. With
+ * `--errors`, a request that violates the spec (path, query, body, missing bearer) gets a 4xx, which the
+ * SDK throws. Prism needs Node >= 24.18: the tests run on the Node 24 installed as a dev dependency.
+ *
+ * Prism also validates its own example responses, and several of Docker's examples violate Docker's own
+ * response schemas (e.g. `next: null` where a string is declared): it answers those with a 500 whose
+ * violations all sit in the response. Those are spec defects, not ours, so a small proxy in front of Prism
+ * turns them into a 200 with an empty JSON body and keeps a list of them; request-side violations pass through
+ * untouched (and are listed too), so a request Docker's contract refuses still fails the test.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { defaultSpecPath } from '../../src/emulator/spec.js';
+import { freePort } from './free-port.js';
+
+export interface Violation {
+  request: string;
+  location: string;
+  message: string;
+}
+
+export interface RunningPrism {
+  /** The proxy in front of Prism: point the SDK here. */
+  url: string;
+  /** Violations of the request side (our fault): expected to stay empty. */
+  requestViolations: Violation[];
+  /** Response-side violations in Docker's own examples (spec defects), for the record. */
+  responseViolations: Violation[];
+  /** Everything Prism logged (its validation messages name the violation). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function startPrism(): Promise<RunningPrism> {
+  const spec = defaultSpecPath();
+  if (!spec) throw new Error('hub-api.fixed.yaml not found (../shared/specs)');
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('@stoplight/prism-cli/package.json');
+  const bin = join(dirname(pkg), 'dist', 'index.js');
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [bin, 'mock', '--errors', '-h', '127.0.0.1', '-p', String(port), spec],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const onData = (d: Buffer) => {
+    output += d.toString();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Prism did not start in 60 s:\n${output}`)), 60_000);
+    const check = () => {
+      if (/Prism is listening/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Prism exited with ${code}:\n${output}`));
+    });
+  });
+  const requestViolations: Violation[] = [];
+  const responseViolations: Violation[] = [];
+  const proxy = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+    ) as Record<string, string>;
+    const upstream = await fetch(`http://127.0.0.1:${port}${req.url}`, {
+      method: req.method,
+      headers,
+      body: chunks.length ? Buffer.concat(chunks) : undefined,
+    });
+    const text = await upstream.text();
+    const line = `${req.method} ${req.url}`;
+    let problems: Array<{ location?: string[]; message?: string }> = [];
+    if (upstream.status >= 400) {
+      // The body has them, except for HEAD, where Prism sends them in the sl-violations header.
+      try {
+        problems = text
+          ? ((JSON.parse(text) as { validation?: typeof problems }).validation ?? [])
+          : (JSON.parse(upstream.headers.get('sl-violations') ?? '[]') as typeof problems);
+      } catch {
+        problems = [];
+      }
+    }
+    const list = problems.map((v) => ({
+      request: line,
+      location: (v.location ?? []).join('.'),
+      message: v.message ?? '',
+    }));
+    if (upstream.status === 500 && list.length && list.every((v) => v.location.startsWith('response'))) {
+      responseViolations.push(...list);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(req.method === 'HEAD' ? undefined : '{}');
+      return;
+    }
+    requestViolations.push(...list.filter((v) => v.location.startsWith('request')));
+    const out: Record<string, string> = {};
+    upstream.headers.forEach((v, k) => {
+      if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)) out[k] = v;
+    });
+    res.writeHead(upstream.status, out);
+    res.end(req.method === 'HEAD' ? undefined : text);
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+    requestViolations,
+    responseViolations,
+    log: () => output,
+    async stop() {
+      proxy.closeAllConnections();
+      await new Promise((r) => proxy.close(r));
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
