@@ -4,8 +4,13 @@
  */
 import { Command, Option } from 'commander';
 import { run, withClient } from './action.js';
+import { registerAccountCommands } from './commands/account-program.js';
+import { registerEmulatorCommands } from './commands/emulator-program.js';
 import { registerHubCommands } from './commands/hub-program.js';
+import { registerOrgCommands } from './commands/org-program.js';
 import type { PinOptions, TagsOptions } from './commands/registry-read.js';
+import { registerScoutCommands } from './commands/scout-program.js';
+import { registerTokenCommands } from './commands/tokens-program.js';
 import { registerTransferCommands } from './commands/transfer-program.js';
 import { registerWebhookCommands } from './commands/webhooks-program.js';
 
@@ -202,5 +207,10 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
   registerTransferCommands(program, io);
   registerWebhookCommands(program, io);
   registerHubCommands(program, io);
+  registerAccountCommands(program, io);
+  registerTokenCommands(program, io);
+  registerOrgCommands(program, io);
+  registerScoutCommands(program, io);
+  registerEmulatorCommands(program, io);
   return program;
 }
