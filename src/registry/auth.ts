@@ -8,6 +8,7 @@
 import type { Credential, CredentialResolver } from '../core/credentials.js';
 import { AuthenticationError, DockerHubError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
+import { instrument } from '../core/telemetry.js';
 import type { HttpTransport } from '../core/transport.js';
 
 export interface Challenge {
@@ -134,7 +135,19 @@ export class RegistryAuth {
     return token.header;
   }
 
-  async #fetchToken(
+  #fetchToken(
+    host: string,
+    challenge: Challenge,
+    scopes: readonly string[],
+    credential: Credential,
+    signal?: AbortSignal,
+  ): Promise<CachedToken> {
+    return instrument('docker.auth.token', { registry: host, scope: scopes.join(' ') }, () =>
+      this.#requestToken(host, challenge, scopes, credential, signal),
+    );
+  }
+
+  async #requestToken(
     host: string,
     challenge: Challenge,
     scopes: readonly string[],
