@@ -125,9 +125,9 @@ export class RegistryAuth {
     if (cached && cached.expiresAt > Date.now()) return cached.header;
     let pending = this.#inflight.get(key);
     if (!pending) {
-      pending = this.#fetchToken(host, challenge, scopes, credential, signal).finally(() =>
-        this.#inflight.delete(key),
-      );
+      pending = instrument('docker.auth.token', { registry: host, scope: scopes.join(' ') }, () =>
+        this.#fetchToken(host, challenge, scopes, credential, signal),
+      ).finally(() => this.#inflight.delete(key));
       this.#inflight.set(key, pending);
     }
     const token = await pending;
@@ -135,19 +135,7 @@ export class RegistryAuth {
     return token.header;
   }
 
-  #fetchToken(
-    host: string,
-    challenge: Challenge,
-    scopes: readonly string[],
-    credential: Credential,
-    signal?: AbortSignal,
-  ): Promise<CachedToken> {
-    return instrument('docker.auth.token', { registry: host, scope: scopes.join(' ') }, () =>
-      this.#requestToken(host, challenge, scopes, credential, signal),
-    );
-  }
-
-  async #requestToken(
+  async #fetchToken(
     host: string,
     challenge: Challenge,
     scopes: readonly string[],
