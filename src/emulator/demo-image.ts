@@ -12,6 +12,8 @@ export interface DemoImage {
   dir: string;
   tag: string;
   manifestDigest: string;
+  /** Random bytes in the layer's one file. */
+  fileBytes: number;
   /** Bytes of the layer and config blobs. */
   size: number;
 }
@@ -88,5 +90,5 @@ export async function writeDemoImage(dir: string, tag = 'v1', fileBytes = 4096):
       ],
     }),
   );
-  return { dir, tag, manifestDigest: manifest.digest, size: layer.size + config.size };
+  return { dir, tag, manifestDigest: manifest.digest, fileBytes, size: layer.size + config.size };
 }

@@ -74,7 +74,10 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     step('create', `created repository ${DEMO_USER}/${DEMO_REPOSITORY} through the Hub API`);
 
     const image = await writeDemoImage(join(work, 'layout'), DEMO_TAG);
-    step('build', `generated a one-layer image (${image.size} bytes of random content) as an OCI layout`);
+    step(
+      'build',
+      `generated a one-layer image as an OCI layout (a file of ${image.fileBytes} random bytes; ${image.size} bytes of blobs)`,
+    );
 
     const ref = `${reg.host}/${DEMO_USER}/${DEMO_REPOSITORY}:${DEMO_TAG}`;
     const pushed = await pushImage(registry, image.dir, ref);
