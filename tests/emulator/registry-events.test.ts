@@ -114,6 +114,19 @@ describe('POST /_emulator/registry-events', () => {
   });
 });
 
+describe('webhook deliveries', () => {
+  it('records a delivery that failed, with the error', async () => {
+    emu.state.webhooks.push({ repository: 'alice/hooked', url: 'http://127.0.0.1:9/unreachable' });
+    await post(envelope([pushEvent('alice/hooked', 'v1')]));
+    await emu.settle();
+    expect(emu.state.audit.at(-1)).toMatchObject({
+      action: 'webhook.deliver',
+      actor: 'emulator',
+      data: { repository: 'alice/hooked', event: 'push', error: expect.any(String) },
+    });
+  });
+});
+
 describe('parseNotificationEnvelope', () => {
   it('keeps manifest pushes by digest, tag deletes, and drops malformed events', () => {
     expect(
