@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors.js';
+import { deserialiseFields, serialiseFields } from './persist.js';
 
 export interface SeedUser {
   username: string;
@@ -15,10 +16,20 @@ export interface SeedRepository {
   is_private?: boolean;
   tags?: Array<{ name: string; digest?: string; size?: number }>;
 }
+/** Where a repository's pushes (and tag deletes) are delivered, as Docker Hub webhooks. */
+export interface EmulatedWebhook {
+  /** `namespace/name`. */
+  repository: string;
+  url: string;
+  /** Signs deliveries (`X-Hub-Signature-256`) when set; at least 16 characters. */
+  secret?: string;
+}
+
 export interface Seed {
   users?: SeedUser[];
   orgs?: Array<{ name: string; members?: string[] }>;
   repositories?: SeedRepository[];
+  webhooks?: EmulatedWebhook[];
 }
 
 export interface EmulatedTag {
@@ -68,8 +79,12 @@ export class EmulatorState {
   readonly repositories = new Map<string, EmulatedRepository>();
   readonly audit: AuditEntry[] = [];
   readonly pats = new Map<string, EmulatedPat>();
+  readonly webhooks: EmulatedWebhook[] = [];
   /** Tokens carry the generation they were issued in; `revokeTokens()` refuses all earlier ones. */
   tokenGeneration = 0;
+
+  /** Called after every recorded mutation (persistence); not part of the state. */
+  readonly #listeners = new Set<() => void>();
 
   /** Simulates revocation of every JWT issued so far (the next call with one gets 401). */
   revokeTokens(): void {
@@ -87,6 +102,25 @@ export class EmulatorState {
       });
       for (const t of r.tags ?? []) this.setTag(repo, t.name, t.digest, t.size, 'seed');
     }
+    this.webhooks.push(...(seed.webhooks ?? []).map((w) => ({ ...w })));
+  }
+
+  /** The whole state as a JSON document (users, repositories, tokens, audit log: everything). */
+  serialise(): Record<string, unknown> {
+    return serialiseFields(this);
+  }
+
+  /** A state from a document written by `serialise()`. */
+  static deserialise(doc: unknown): EmulatorState {
+    const state = new EmulatorState();
+    deserialiseFields(state, doc);
+    return state;
+  }
+
+  /** Calls `listener` after every mutation; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   static async fromFile(path: string): Promise<EmulatorState> {
@@ -166,5 +200,6 @@ export class EmulatorState {
 
   record(action: string, actor: string, data: Record<string, unknown>): void {
     this.audit.push({ action, actor, timestamp: new Date().toISOString(), data });
+    for (const listener of this.#listeners) listener();
   }
 }

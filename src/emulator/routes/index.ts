@@ -2,9 +2,19 @@
 import type { EmulatorEnv, Route } from '../http.js';
 import { accessTokenRoutes } from './access-tokens.js';
 import { authRoutes } from './auth.js';
+import { registryEventRoutes } from './registry-events.js';
+import { registryTokenRoutes } from './registry-token.js';
 import { repositoryRoutes } from './repositories.js';
 import { tagRoutes } from './tags.js';
 
 export function allRoutes(env: EmulatorEnv): Route[] {
-  return [...authRoutes(env), ...repositoryRoutes(env), ...tagRoutes(env), ...accessTokenRoutes(env)];
+  return [
+    ...authRoutes(env),
+    ...repositoryRoutes(env),
+    ...tagRoutes(env),
+    ...accessTokenRoutes(env),
+    // registry token service, registry notifications, built-in registry
+    ...registryTokenRoutes(env),
+    ...registryEventRoutes(env),
+  ];
 }
