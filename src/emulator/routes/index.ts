@@ -2,9 +2,21 @@
 import type { EmulatorEnv, Route } from '../http.js';
 import { accessTokenRoutes } from './access-tokens.js';
 import { authRoutes } from './auth.js';
+import { legacyLoginRoutes } from './legacy-login.js';
 import { repositoryRoutes } from './repositories.js';
+import { searchRoutes } from './search.js';
 import { tagRoutes } from './tags.js';
+import { userOrgRoutes } from './user-orgs.js';
 
 export function allRoutes(env: EmulatorEnv): Route[] {
-  return [...authRoutes(env), ...repositoryRoutes(env), ...tagRoutes(env), ...accessTokenRoutes(env)];
+  return [
+    ...authRoutes(env),
+    ...repositoryRoutes(env),
+    ...tagRoutes(env),
+    ...accessTokenRoutes(env),
+    // search, the current user's organizations (and the deprecated login with its 2FA step)
+    ...legacyLoginRoutes(env),
+    ...searchRoutes(env),
+    ...userOrgRoutes(env),
+  ];
 }
