@@ -14,46 +14,10 @@ export interface AccountIO extends ProgramIO {
 
 type Globals = GlobalOptions & { hubUrl?: string };
 
-const MAX_STDIN = 64 * 1024;
-
-async function readProcessStdin(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) {
-    text += chunk;
-    if (text.length > MAX_STDIN) {
-      const { ValidationError } = await import('../../core/errors.js');
-      throw new ValidationError('--password-stdin: more than 64 KiB on stdin');
-    }
-  }
-  return text;
-}
-
-/** Asks on stderr; with `hidden`, what is typed is not echoed. */
-async function promptOnTerminal(question: string, hidden: boolean): Promise<string> {
-  const { createInterface } = await import('node:readline');
-  const { Writable } = await import('node:stream');
-  let muted = false;
-  const output = new Writable({
-    write(chunk, _encoding, done) {
-      if (!muted) process.stderr.write(chunk);
-      done();
-    },
-  });
-  const rl = createInterface({ input: process.stdin, output, terminal: true });
-  try {
-    process.stderr.write(question);
-    muted = hidden;
-    return await new Promise<string>((resolve) => rl.question('', resolve));
-  } finally {
-    rl.close();
-    if (hidden) process.stderr.write('\n');
-  }
-}
-
 function loginInput(io: AccountIO): LoginInput {
   return {
-    readStdin: io.readStdin ?? readProcessStdin,
-    prompt: io.prompt ?? promptOnTerminal,
+    readStdin: io.readStdin ?? (async () => (await import('../terminal-input.js')).readAll()),
+    prompt: io.prompt ?? (async (q, hidden) => (await import('../terminal-input.js')).ask(q, hidden)),
     interactive: io.stdinIsTTY ?? Boolean(process.stdin.isTTY),
   };
 }
