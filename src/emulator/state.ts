@@ -8,12 +8,16 @@ export interface SeedUser {
   username: string;
   password: string;
   email?: string;
+  /** Turns on two-factor login: `POST /v2/users/2fa-login` accepts this fixed code (emulation of a TOTP). */
+  twoFactorCode?: string;
 }
 export interface SeedRepository {
   namespace: string;
   name: string;
   description?: string;
   is_private?: boolean;
+  star_count?: number;
+  pull_count?: number;
   tags?: Array<{ name: string; digest?: string; size?: number }>;
 }
 /** Where a repository's pushes (and tag deletes) are delivered, as Docker Hub webhooks. */
@@ -100,6 +104,8 @@ export class EmulatorState {
         description: r.description,
         is_private: r.is_private,
       });
+      repo.star_count = r.star_count ?? 0;
+      repo.pull_count = r.pull_count ?? 0;
       for (const t of r.tags ?? []) this.setTag(repo, t.name, t.digest, t.size, 'seed');
     }
     this.webhooks.push(...(seed.webhooks ?? []).map((w) => ({ ...w })));

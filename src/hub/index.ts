@@ -16,11 +16,27 @@ export {
   path,
 } from './client.js';
 export {
+  LegacyAuth,
+  type LegacyLoginParams,
+  type LegacyLoginResult,
+  type Login2faParams,
+} from './legacy-auth.js';
+export {
   assertRepositoryName,
   Repositories,
   type Repository,
   type RepositoryCreateParams,
   type RepositoryListParams,
 } from './repositories.js';
+export {
+  SEARCH_BADGES,
+  SEARCH_TYPES,
+  SEARCH_WINDOW,
+  Search,
+  type SearchBadge,
+  type SearchParams,
+  type SearchResult,
+  type SearchType,
+} from './search.js';
 export { type HubTag, HubTags } from './tags.js';
-export { Users, type WhoAmI } from './users.js';
+export { type UserOrg, Users, type WhoAmI } from './users.js';
