@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openapiBackend from 'openapi-backend';
 import { parse } from 'yaml';
+import { repairForValidation } from './spec-repairs.js';
 
 export interface SpecCheck {
   /** `operationId` or `METHOD /path/template` of the matched operation; undefined for undocumented routes. */
@@ -40,57 +41,9 @@ export function defaultSpecPath(): string | undefined {
   return undefined;
 }
 
-/**
- * openapi-backend validates only JSON and form bodies: SCIM's `application/scim+json` bodies are JSON too,
- * so each is also declared as `application/json` for the validator.
- */
-function validateScimBodiesAsJson(node: unknown): void {
-  if (!node || typeof node !== 'object') return;
-  const content = (node as { content?: Record<string, unknown> }).content;
-  if (content?.['application/scim+json'] && !content['application/json'])
-    content['application/json'] = content['application/scim+json'];
-  for (const child of Object.values(node)) validateScimBodiesAsJson(child);
-}
-
-const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
-
-/**
- * openapi-backend builds request validators only for operations with an `operationId`, and 40 of Docker's
- * 54 have none: each gets `METHOD /path/template` as its id, so that every operation is validated.
- */
-function nameUnnamedOperations(document: { paths?: Record<string, Record<string, unknown>> }): void {
-  for (const [template, item] of Object.entries(document.paths ?? {})) {
-    for (const method of METHODS) {
-      const op = item[method] as { operationId?: string } | undefined;
-      if (op && !op.operationId) op.operationId = `${method.toUpperCase()} ${template}`;
-    }
-  }
-}
-
-/**
- * A few of Docker's schemas mark a property `required: true` inside the property (the org access token's
- * label, and its resources' type, path and scopes). JSON Schema wants a `required` list on the parent, and
- * the validator rejects the whole schema otherwise (and with it every check of the operation): move them.
- */
-function hoistRequiredFlags(node: unknown): void {
-  if (!node || typeof node !== 'object') return;
-  const schema = node as { properties?: Record<string, { required?: unknown }>; required?: unknown };
-  if (schema.properties && typeof schema.properties === 'object') {
-    for (const [name, prop] of Object.entries(schema.properties)) {
-      if (prop && prop.required === true) {
-        delete prop.required;
-        schema.required = [...(Array.isArray(schema.required) ? schema.required : []), name];
-      }
-    }
-  }
-  for (const child of Object.values(node)) hoistRequiredFlags(child);
-}
-
 export async function loadSpecValidator(specPath: string): Promise<SpecValidator> {
   const document = parse(readFileSync(specPath, 'utf8'));
-  nameUnnamedOperations(document);
-  validateScimBodiesAsJson(document);
-  hoistRequiredFlags(document.components?.schemas);
+  repairForValidation(document);
   // The package is CommonJS: its class arrives as a named export or under default, by loader.
   const mod = openapiBackend as unknown as {
     OpenAPIBackend?: typeof openapiBackend.OpenAPIBackend;
