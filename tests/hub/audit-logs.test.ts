@@ -102,7 +102,9 @@ describe('audit logs', () => {
 
   it('shows a log only to the account and its members', async () => {
     await expect(hub('bob').auditLogs.list('acme').toArray()).rejects.toBeInstanceOf(PermissionDeniedError);
-    await expect(hub('bob').auditLogs.actions('alice')).rejects.toThrow(/no access to the audit log of alice/);
+    await expect(hub('bob').auditLogs.actions('alice')).rejects.toThrow(
+      /no access to the audit log of alice/,
+    );
     await expect(hub().auditLogs.list('nobody').toArray()).rejects.toBeInstanceOf(NotFoundError);
     expect(await hub('bob').auditLogs.list('bob').toArray()).toEqual([]);
   });

@@ -83,7 +83,9 @@ describe('organization access tokens', () => {
     expect((await robot.repositories.get('acme', 'private-app')).name).toBe('private-app');
     expect((await hub().orgAccessTokens.get('acme', created.id)).last_used_at).toBeTruthy();
     // The token logs in as the org only: not as a user.
-    await expect(hub('alice', created.token.reveal()).users.whoami()).rejects.toThrow(/refused the credentials/);
+    await expect(hub('alice', created.token.reveal()).users.whoami()).rejects.toThrow(
+      /refused the credentials/,
+    );
 
     const off = await hub().orgAccessTokens.update('acme', created.id, { is_active: false, label: 'off' });
     expect(off).toMatchObject({ is_active: false, label: 'off' });
@@ -104,7 +106,9 @@ describe('organization access tokens', () => {
   it('replaces resources on update and deletes only when allowed', async () => {
     const created = await hub().orgAccessTokens.create('acme', { label: 'temp', resources: PULL });
     const org: OrgAccessTokenResource[] = [{ type: 'TYPE_ORG', path: 'acme', scopes: ['member-read'] }];
-    expect((await hub().orgAccessTokens.update('acme', created.id, { resources: org })).resources).toEqual(org);
+    expect((await hub().orgAccessTokens.update('acme', created.id, { resources: org })).resources).toEqual(
+      org,
+    );
     await expect(hub().orgAccessTokens.delete('acme', created.id)).rejects.toBeInstanceOf(
       DestructiveOperationBlockedError,
     );
@@ -120,9 +124,9 @@ describe('organization access tokens', () => {
     await expect(hub('bob').orgAccessTokens.list('acme').toArray()).rejects.toBeInstanceOf(
       PermissionDeniedError,
     );
-    await expect(
-      hub('bob').orgAccessTokens.create('acme', { label: 'x', resources: PULL }),
-    ).rejects.toThrow(/only members of acme/);
+    await expect(hub('bob').orgAccessTokens.create('acme', { label: 'x', resources: PULL })).rejects.toThrow(
+      /only members of acme/,
+    );
     await expect(hub().orgAccessTokens.list('nowhere').toArray()).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -135,11 +139,13 @@ describe('organization access tokens', () => {
     await expect(bad([{ type: 'TYPE_TEAM', path: 'acme', scopes: ['x'] }])).rejects.toThrow(
       'unknown resource type "TYPE_TEAM"; valid: TYPE_REPO, TYPE_ORG',
     );
-    await expect(bad([{ type: 'TYPE_REPO', path: '', scopes: ['repo-pull'] }])).rejects.toThrow(/needs a path/);
-    await expect(bad([{ type: 'TYPE_REPO', path: 'acme/*', scopes: [] }])).rejects.toThrow(/scopes/);
-    await expect(client.orgAccessTokens.create('acme', { label: '', resources: PULL })).rejects.toBeInstanceOf(
-      ValidationError,
+    await expect(bad([{ type: 'TYPE_REPO', path: '', scopes: ['repo-pull'] }])).rejects.toThrow(
+      /needs a path/,
     );
+    await expect(bad([{ type: 'TYPE_REPO', path: 'acme/*', scopes: [] }])).rejects.toThrow(/scopes/);
+    await expect(
+      client.orgAccessTokens.create('acme', { label: '', resources: PULL }),
+    ).rejects.toBeInstanceOf(ValidationError);
     await expect(
       client.orgAccessTokens.create('acme', { label: 'x', resources: PULL, expires_at: 'next week' }),
     ).rejects.toThrow(/"next week" is not a date/);
