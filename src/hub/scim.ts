@@ -127,7 +127,7 @@ export class ScimClient {
   constructor(opts: ScimClientOptions = {}) {
     const token = opts.token ?? process.env.DOCKERHUB_SCIM_TOKEN;
     if (!token || (token instanceof Secret && !token.reveal()))
-      throw new ValidationError('no SCIM token: set DOCKERHUB_SCIM_TOKEN (or pass token)');
+      throw new ValidationError('no SCIM token given; set DOCKERHUB_SCIM_TOKEN (SDK: the token option)');
     this.#token = Secret.from(token);
     this.baseUrl = (opts.baseUrl ?? process.env.DOCKERHUB_API_URL ?? DEFAULT_HUB_URL).replace(/\/+$/, '');
     this.#ownsTransport = !opts.transport;
