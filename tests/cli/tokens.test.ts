@@ -228,6 +228,20 @@ describe('dockerhub audit', () => {
     expect(JSON.parse(mine.stdout).map((e: { action: string }) => e.action)).toEqual(
       expect.arrayContaining(['pat.create', 'pat.update', 'pat.delete']),
     );
+    const named = await hub(
+      '--json',
+      'audit',
+      'ls',
+      'team',
+      '--name',
+      'team',
+      '--to',
+      '2099-01-01',
+      '--page-size',
+      '2',
+      '--all',
+    );
+    expect(JSON.parse(named.stdout)).toHaveLength(3);
     const bad = await hub('audit', 'ls', 'team', '--from', 'last tuesday');
     expect([bad.code, bad.stderr]).toEqual([
       2,
