@@ -170,6 +170,8 @@ export function describeErrorBody(body: unknown): { message?: string; code?: str
     code = typeof info.code === 'string' ? info.code : undefined;
   }
   if (!code && typeof b.code === 'string') code = b.code;
+  // SCIM (RFC 7644): { schemas, status, detail, scimType }
+  if (!code && typeof b.scimType === 'string') code = b.scimType;
   if (!code && typeof b.error === 'string' && b.error !== message) code = b.error;
   return { message, code };
 }

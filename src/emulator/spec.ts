@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openapiBackend from 'openapi-backend';
 import { parse } from 'yaml';
+import { repairForValidation } from './spec-repairs.js';
 
 export interface SpecCheck {
   /** `operationId` or `METHOD /path/template` of the matched operation; undefined for undocumented routes. */
@@ -40,8 +41,11 @@ export function defaultSpecPath(): string | undefined {
   return undefined;
 }
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
 export async function loadSpecValidator(specPath: string): Promise<SpecValidator> {
   const document = parse(readFileSync(specPath, 'utf8'));
+  repairForValidation(document);
   // The package is CommonJS: its class arrives as a named export or under default, by loader.
   const mod = openapiBackend as unknown as {
     OpenAPIBackend?: typeof openapiBackend.OpenAPIBackend;
@@ -49,7 +53,16 @@ export async function loadSpecValidator(specPath: string): Promise<SpecValidator
   };
   const OpenAPIBackend = (mod.OpenAPIBackend ??
     mod.default?.OpenAPIBackend) as typeof openapiBackend.OpenAPIBackend;
-  const api = new OpenAPIBackend({ definition: document, quick: true, validate: true });
+  const api = new OpenAPIBackend({
+    definition: document,
+    quick: true,
+    validate: true,
+    // Ajv knows no OpenAPI string formats by itself: without these, `date-time` went unchecked (with a warning).
+    customizeAjv: (ajv) =>
+      ajv
+        .addFormat('date-time', (s: string) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)))
+        .addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/),
+  });
   await api.init();
   return {
     operations: api.getOperations().length,

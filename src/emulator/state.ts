@@ -34,6 +34,8 @@ export interface Seed {
   orgs?: Array<{ name: string; members?: string[] }>;
   repositories?: SeedRepository[];
   webhooks?: EmulatedWebhook[];
+  /** SCIM provisioning for one organization, reached with this bearer token (not a Hub JWT). */
+  scim?: { org: string; token: string };
 }
 
 export interface EmulatedTag {
@@ -70,6 +72,38 @@ export interface EmulatedPat {
   last_used: string | null;
 }
 
+export interface EmulatedOrgTokenResource {
+  type: string;
+  path: string;
+  scopes: string[];
+}
+
+export interface EmulatedOrgToken {
+  id: string;
+  org: string;
+  token: string;
+  label: string;
+  description?: string;
+  created_by: string;
+  is_active: boolean;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  resources: EmulatedOrgTokenResource[];
+}
+
+/** What SCIM knows about a user beyond the Hub account: the IdP's name and the record's dates. */
+export interface ScimProfile {
+  givenName?: string;
+  familyName?: string;
+  created: string;
+  lastModified: string;
+}
+
+/**
+ * One audit-log event. The account it belongs to is read from `data`: `org`, `account` or `namespace`,
+ * else the namespace of `repository` (`ns/name`), else the actor's own account.
+ */
 export interface AuditEntry {
   action: string;
   actor: string;
@@ -84,6 +118,13 @@ export class EmulatorState {
   readonly audit: AuditEntry[] = [];
   readonly pats = new Map<string, EmulatedPat>();
   readonly webhooks: EmulatedWebhook[] = [];
+  /** Organization access tokens by id. */
+  readonly orgTokens = new Map<string, EmulatedOrgToken>();
+  /** SCIM configuration (from the seed), its profiles by username, and users it deactivated. */
+  readonly scim: { org: string; token: string } | undefined;
+  readonly scimProfiles = new Map<string, ScimProfile>();
+  /** Deactivated through SCIM: removed from the org, still known to the IdP so it can reactivate them. */
+  readonly scimInactive = new Set<string>();
   /** Tokens carry the generation they were issued in; `revokeTokens()` refuses all earlier ones. */
   tokenGeneration = 0;
 
@@ -99,6 +140,9 @@ export class EmulatorState {
     for (const u of seed.users ?? []) this.users.set(u.username, { ...u, uuid: randomUUID() });
     for (const o of seed.orgs ?? [])
       this.orgs.set(o.name, { name: o.name, members: new Set(o.members ?? []) });
+    this.scim = seed.scim ? { ...seed.scim } : undefined;
+    if (this.scim && !this.orgs.has(this.scim.org))
+      this.orgs.set(this.scim.org, { name: this.scim.org, members: new Set() });
     for (const r of seed.repositories ?? []) {
       const repo = this.addRepository(r.namespace, r.name, {
         description: r.description,
@@ -190,14 +234,23 @@ export class EmulatorState {
     return user === namespace || (this.orgs.get(namespace)?.members.has(user) ?? false);
   }
 
-  /** The user a password or an active, unexpired PAT belongs to. */
+  /**
+   * The account a secret logs in as: a user's password or active, unexpired PAT (identifier: the
+   * username), or an organization's active, unexpired organization access token (identifier: the org).
+   */
   login(identifier: string, secret: string): string | undefined {
     const user = this.users.get(identifier);
     if (user && user.password === secret) return identifier;
+    const expired = (at: string | null | undefined) => !!at && Date.parse(at) < Date.now();
     for (const pat of this.pats.values()) {
-      const expired = pat.expires_at !== undefined && Date.parse(pat.expires_at) < Date.now();
-      if (pat.owner === identifier && pat.token === secret && pat.is_active && !expired) {
+      if (pat.owner === identifier && pat.token === secret && pat.is_active && !expired(pat.expires_at)) {
         pat.last_used = new Date().toISOString();
+        return identifier;
+      }
+    }
+    for (const oat of this.orgTokens.values()) {
+      if (oat.org === identifier && oat.token === secret && oat.is_active && !expired(oat.expires_at)) {
+        oat.last_used_at = new Date().toISOString();
         return identifier;
       }
     }

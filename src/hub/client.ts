@@ -8,12 +8,16 @@ import { type CredentialOptions, CredentialResolver } from '../core/credentials.
 import { DestructiveOperationBlockedError, ValidationError } from '../core/errors.js';
 import { type Page, PagedList } from '../core/pagination.js';
 import type { RateLimitInfo } from '../core/rate-limit.js';
+import type { Secret } from '../core/secret.js';
 import { instrument } from '../core/telemetry.js';
 import { type HttpResponse, HttpTransport, responseInfo, type TransportOptions } from '../core/transport.js';
 import { AccessTokens } from './access-tokens.js';
+import { AuditLogs } from './audit-logs.js';
 import { HubAuth } from './auth.js';
 import { LegacyAuth } from './legacy-auth.js';
+import { OrgAccessTokens } from './org-access-tokens.js';
 import { Repositories } from './repositories.js';
+import { ScimClient } from './scim.js';
 import { Search } from './search.js';
 import { HubTags } from './tags.js';
 import { Users } from './users.js';
@@ -73,6 +77,8 @@ export class HubClient {
   readonly legacyAuth: LegacyAuth;
   /** Undocumented endpoint: catalog search (search v4). */
   readonly search: Search;
+  readonly orgAccessTokens: OrgAccessTokens;
+  readonly auditLogs: AuditLogs;
   readonly #ownsTransport: boolean;
 
   constructor(opts: HubClientOptions = {}) {
@@ -91,6 +97,18 @@ export class HubClient {
     this.accessTokens = new AccessTokens(this);
     this.legacyAuth = new LegacyAuth(this);
     this.search = new Search(this);
+    this.orgAccessTokens = new OrgAccessTokens(this);
+    this.auditLogs = new AuditLogs(this);
+  }
+
+  /** A SCIM client on this client's base URL and transport; SCIM takes its own token, not the JWT. */
+  scim(token?: string | Secret): ScimClient {
+    return new ScimClient({
+      baseUrl: this.baseUrl,
+      transport: this.transport,
+      token,
+      allowDestructive: this.allowDestructive,
+    });
   }
 
   get rateLimit(): RateLimitInfo | undefined {

@@ -6,6 +6,13 @@ export {
   PAT_SCOPES,
   type PatScope,
 } from './access-tokens.js';
+export {
+  type AuditLogAction,
+  type AuditLogActions,
+  type AuditLogEvent,
+  type AuditLogFilters,
+  AuditLogs,
+} from './audit-logs.js';
 export { decodeJwt, HubAuth, type HubClaims, REFRESH_MARGIN_MS } from './auth.js';
 export {
   DEFAULT_HUB_URL,
@@ -22,12 +29,38 @@ export {
   type Login2faParams,
 } from './legacy-auth.js';
 export {
+  type CreatedOrgAccessToken,
+  type CreateOrgAccessTokenParams,
+  OAT_RESOURCE_TYPES,
+  type OatResourceType,
+  type OrgAccessToken,
+  type OrgAccessTokenResource,
+  OrgAccessTokens,
+  type UpdateOrgAccessTokenParams,
+} from './org-access-tokens.js';
+export {
   assertRepositoryName,
   Repositories,
   type Repository,
   type RepositoryCreateParams,
   type RepositoryListParams,
 } from './repositories.js';
+export {
+  SCIM_MEDIA_TYPE,
+  SCIM_USER_SCHEMA,
+  ScimClient,
+  type ScimClientOptions,
+  type ScimCreateUserParams,
+  type ScimName,
+  type ScimReplaceUserParams,
+  type ScimResourceType,
+  type ScimSchema,
+  type ScimServiceProviderConfig,
+  type ScimUser,
+  type ScimUserListParams,
+  ScimUsers,
+  scimString,
+} from './scim.js';
 export {
   SEARCH_BADGES,
   SEARCH_TYPES,
@@ -40,3 +73,4 @@ export {
 } from './search.js';
 export { type HubTag, HubTags } from './tags.js';
 export { type UserOrg, Users, type WhoAmI } from './users.js';
+export { toDateTime } from './validation.js';

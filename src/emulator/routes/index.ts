@@ -1,11 +1,14 @@
 /** Every route of the emulator, one module per Hub resource. Add a module's routes here. */
 import type { EmulatorEnv, Route } from '../http.js';
 import { accessTokenRoutes } from './access-tokens.js';
+import { auditLogRoutes } from './audit-logs.js';
 import { authRoutes } from './auth.js';
 import { legacyLoginRoutes } from './legacy-login.js';
+import { orgAccessTokenRoutes } from './org-access-tokens.js';
 import { registryEventRoutes } from './registry-events.js';
 import { registryTokenRoutes } from './registry-token.js';
 import { repositoryRoutes } from './repositories.js';
+import { scimRoutes } from './scim.js';
 import { searchRoutes } from './search.js';
 import { tagRoutes } from './tags.js';
 import { userOrgRoutes } from './user-orgs.js';
@@ -23,5 +26,9 @@ export function allRoutes(env: EmulatorEnv): Route[] {
     ...legacyLoginRoutes(env),
     ...searchRoutes(env),
     ...userOrgRoutes(env),
+    // tokens, audit logs, SCIM, legacy login
+    ...orgAccessTokenRoutes(env),
+    ...auditLogRoutes(env),
+    ...scimRoutes(env),
   ];
 }

@@ -1,0 +1,44 @@
+/** Flag values for the token, audit and SCIM commands: checked and converted before any request. */
+import { ValidationError } from '../../core/errors.js';
+import type { PagedList } from '../../core/pagination.js';
+
+/** Only the first page (the default for listings; `--all` walks them all). */
+export async function firstPage<T>(list: PagedList<T>): Promise<T[]> {
+  const first = await list.pages().next();
+  return first.done ? [] : first.value.items;
+}
+
+export async function listed<T>(list: PagedList<T>, all: boolean | undefined): Promise<T[]> {
+  return all ? list.toArray() : firstPage(list);
+}
+
+export function integerFlag(
+  flag: string,
+  v: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ValidationError(`${flag} must be an integer from ${min} to ${max}, got "${v}"`);
+  return n;
+}
+
+export function booleanFlag(flag: string, v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (/^(true|yes|1)$/i.test(v)) return true;
+  if (/^(false|no|0)$/i.test(v)) return false;
+  throw new ValidationError(`${flag} must be true or false, got "${v}"`);
+}
+
+/** Asks before an irreversible or access-removing change, unless forced. */
+export async function confirmAction(
+  question: string,
+  force: boolean | undefined,
+  confirm: ((q: string) => Promise<boolean>) | undefined,
+): Promise<void> {
+  if (force) return;
+  if (!confirm) throw new ValidationError('refusing without confirmation: run in a terminal or pass --force');
+  if (!(await confirm(`${question} [y/N] `))) throw new ValidationError('cancelled');
+}

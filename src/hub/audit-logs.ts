@@ -1,0 +1,97 @@
+/**
+ * Audit logs (spec tag `audit-logs`): the events of an organization or user account, newest first, and
+ * the catalogue of actions to filter them by. Docker's response carries no count and no `next`: the list
+ * asks for the next page until one comes back short.
+ */
+import type { APIPromise } from '../core/api-promise.js';
+import { ValidationError } from '../core/errors.js';
+import { PagedList } from '../core/pagination.js';
+import { type HubClient, path } from './client.js';
+import { toDateTime, validated } from './validation.js';
+
+export interface AuditLogEvent {
+  account?: string;
+  action?: string;
+  name?: string;
+  actor?: string;
+  data?: Record<string, string>;
+  timestamp?: string;
+  action_description?: string;
+  [key: string]: unknown;
+}
+
+export interface AuditLogFilters {
+  /** A full action name, e.g. `repo.tag.push` (see `actions()`). */
+  action?: string;
+  /** The repository, organization or team member the event is about. */
+  name?: string;
+  /** Who triggered the event. */
+  actor?: string;
+  /** Start of the time window (inclusive): a date, a date-time or a Date. */
+  from?: string | Date;
+  /** End of the time window. */
+  to?: string | Date;
+  /** Events per page (default 25, Docker's default; at most 100). */
+  page_size?: number;
+  /** First page to read (default 1). */
+  page?: number;
+}
+
+export interface AuditLogAction {
+  name?: string;
+  description?: string;
+  label?: string;
+}
+
+export interface AuditLogActions {
+  /** Groups (e.g. `repo`, `org`) of actions; a group's action `tag.push` filters as `repo.tag.push`. */
+  actions?: Record<string, { actions?: AuditLogAction[]; label?: string }>;
+}
+
+function checkAccount(account: string): void {
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(account)) throw new ValidationError(`invalid account name "${account}"`);
+}
+
+export class AuditLogs {
+  constructor(private readonly hub: HubClient) {}
+
+  list(account: string, filters: AuditLogFilters = {}): PagedList<AuditLogEvent> {
+    checkAccount(account);
+    const { from, to, page = 1, page_size = 25, ...rest } = filters;
+    if (!Number.isInteger(page_size) || page_size < 1 || page_size > 100)
+      throw new ValidationError(`page_size must be an integer from 1 to 100, got ${page_size}`);
+    if (!Number.isInteger(page) || page < 1)
+      throw new ValidationError(`page must be a positive integer, got ${page}`);
+    const window = {
+      from: from === undefined ? undefined : toDateTime(from, 'from'),
+      to: to === undefined ? undefined : toDateTime(to, 'to'),
+    };
+    if (window.from && window.to && window.from > window.to)
+      throw new ValidationError(`from (${window.from}) is after to (${window.to})`);
+    return new PagedList(async (cursor) => {
+      const current = cursor ? Number(cursor) : page;
+      const res = await this.hub.call<{ logs?: AuditLogEvent[] }>({
+        method: 'GET',
+        path: path`/v2/auditlogs/${account}`,
+        query: { ...rest, ...window, page: current, page_size },
+        operation: 'docker.auditlog.list',
+        attributes: { account },
+      });
+      const items = res.logs ?? [];
+      return { items, next: items.length < page_size ? undefined : String(current + 1) };
+    });
+  }
+
+  actions(account: string): APIPromise<AuditLogActions> {
+    return validated(
+      () => checkAccount(account),
+      () =>
+        this.hub.call<AuditLogActions>({
+          method: 'GET',
+          path: path`/v2/auditlogs/${account}/actions`,
+          operation: 'docker.auditlog.actions',
+          attributes: { account },
+        }),
+    );
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * Organization access tokens (spec tag `org-access-tokens`): scoped to resources of one organization,
+ * managed by its owners, used by automation to log in as the organization (`POST /v2/auth/token` with
+ * the org name as identifier). A new token's plaintext is returned once, by `create`, as a `Secret`.
+ */
+import type { APIPromise } from '../core/api-promise.js';
+import { ValidationError } from '../core/errors.js';
+import { PagedList } from '../core/pagination.js';
+import { Secret } from '../core/secret.js';
+import { type HubClient, path } from './client.js';
+import { toDateTime, validated } from './validation.js';
+
+/** The resource types the spec enumerates. */
+export const OAT_RESOURCE_TYPES = ['TYPE_REPO', 'TYPE_ORG'] as const;
+export type OatResourceType = (typeof OAT_RESOURCE_TYPES)[number];
+
+export interface OrgAccessTokenResource {
+  type: OatResourceType;
+  /** `org/repo`, a glob such as `org/*`, or `*\/*\/public` for public repositories only. */
+  path: string;
+  /** E.g. `repo-pull`; the spec names no fixed list, so only their shape is checked. */
+  scopes: string[];
+}
+
+interface OrgAccessTokenFields {
+  id: string;
+  label?: string;
+  description?: string;
+  created_by?: string;
+  is_active?: boolean;
+  created_at?: string;
+  expires_at?: string | null;
+  last_used_at?: string | null;
+  resources?: OrgAccessTokenResource[];
+}
+
+export interface OrgAccessToken extends OrgAccessTokenFields {
+  [key: string]: unknown;
+}
+
+export interface CreatedOrgAccessToken extends OrgAccessTokenFields {
+  /** The plaintext token (`dckr_oat_…`): shown by Docker Hub this once. */
+  token: Secret;
+}
+
+export interface CreateOrgAccessTokenParams {
+  label: string;
+  description?: string;
+  resources: OrgAccessTokenResource[];
+  /** A date or date-time in the future; omitted means the token never expires. */
+  expires_at?: string | Date;
+}
+
+export interface UpdateOrgAccessTokenParams {
+  label?: string;
+  description?: string;
+  /** Replaces the token's resources. */
+  resources?: OrgAccessTokenResource[];
+  is_active?: boolean;
+}
+
+interface OrgAccessTokenPage {
+  total?: number;
+  next?: string | null;
+  results?: OrgAccessToken[];
+}
+
+function checkOrg(org: string): void {
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(org)) throw new ValidationError(`invalid organization name "${org}"`);
+}
+
+function checkLabel(label: string): void {
+  if (!label || label.length > 100) throw new ValidationError('token label must be 1-100 characters');
+}
+
+function checkResources(resources: OrgAccessTokenResource[]): void {
+  if (resources.length === 0)
+    throw new ValidationError('give at least one resource (type, path and scopes) the token may access');
+  for (const r of resources) {
+    if (!OAT_RESOURCE_TYPES.includes(r.type))
+      throw new ValidationError(`unknown resource type "${r.type}"; valid: ${OAT_RESOURCE_TYPES.join(', ')}`);
+    if (!r.path?.trim()) throw new ValidationError(`resource of type ${r.type} needs a path`);
+    if (!Array.isArray(r.scopes) || r.scopes.length === 0 || r.scopes.some((s) => !/^[\w:.-]+$/.test(s)))
+      throw new ValidationError(`resource ${r.path} needs one or more scopes such as repo-pull`);
+  }
+}
+
+export class OrgAccessTokens {
+  constructor(private readonly hub: HubClient) {}
+
+  list(org: string, query: { page?: number; page_size?: number } = {}): PagedList<OrgAccessToken> {
+    checkOrg(org);
+    return new PagedList(async (cursor) => {
+      const page = await this.hub.call<OrgAccessTokenPage>({
+        method: 'GET',
+        path: cursor ?? path`/v2/orgs/${org}/access-tokens`,
+        query: cursor ? undefined : query,
+        operation: 'docker.oat.list',
+        attributes: { org },
+      });
+      return { items: page.results ?? [], next: page.next ?? undefined, total: page.total };
+    });
+  }
+
+  async create(org: string, params: CreateOrgAccessTokenParams): Promise<CreatedOrgAccessToken> {
+    checkOrg(org);
+    checkLabel(params.label);
+    checkResources(params.resources);
+    const expires = params.expires_at === undefined ? undefined : toDateTime(params.expires_at, 'expires_at');
+    if (expires && Date.parse(expires) <= Date.now())
+      throw new ValidationError(`expires_at ${expires} is in the past`);
+    const created = await this.hub.call<OrgAccessToken & { token?: string }>({
+      method: 'POST',
+      path: path`/v2/orgs/${org}/access-tokens`,
+      body: { ...params, expires_at: expires },
+      operation: 'docker.oat.create',
+      attributes: { org },
+    });
+    return { ...created, token: new Secret(created.token ?? '') };
+  }
+
+  get(org: string, id: string): APIPromise<OrgAccessToken> {
+    return validated(
+      () => checkOrg(org),
+      () =>
+        this.hub.call<OrgAccessToken>({
+          method: 'GET',
+          path: path`/v2/orgs/${org}/access-tokens/${id}`,
+          operation: 'docker.oat.get',
+          attributes: { org },
+        }),
+    );
+  }
+
+  update(org: string, id: string, changes: UpdateOrgAccessTokenParams): APIPromise<OrgAccessToken> {
+    const check = () => {
+      checkOrg(org);
+      if (Object.values(changes).every((v) => v === undefined))
+        throw new ValidationError('nothing to update: give a label, description, resources or is_active');
+      if (changes.label !== undefined) checkLabel(changes.label);
+      if (changes.resources !== undefined) checkResources(changes.resources);
+    };
+    return validated(check, () =>
+      this.hub.call<OrgAccessToken>({
+        method: 'PATCH',
+        path: path`/v2/orgs/${org}/access-tokens/${id}`,
+        body: changes,
+        operation: 'docker.oat.update',
+        attributes: { org },
+      }),
+    );
+  }
+
+  /** Destructive: automation using the token stops working at once. */
+  async delete(org: string, id: string): Promise<void> {
+    this.hub.assertDestructiveAllowed(`deleting access token ${id} of ${org}`);
+    checkOrg(org);
+    await this.hub.call<void>({
+      method: 'DELETE',
+      path: path`/v2/orgs/${org}/access-tokens/${id}`,
+      operation: 'docker.oat.delete',
+      attributes: { org },
+    });
+  }
+}
