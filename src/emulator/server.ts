@@ -76,6 +76,8 @@ export interface RunningEmulator {
   state: EmulatorState;
   spec: SpecValidator | undefined;
   faults: FaultRule[];
+  /** Documented operations a route has answered so far (names as in `spec.operationNames`). */
+  operationsServed: Set<string>;
   /** What a registry needs to trust the emulator's tokens (realm, service, issuer, root certificate). */
   registryAuth: RegistryTokenAuth;
   /** The registry beside the emulator, if any. */
@@ -101,6 +103,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const key = new TextEncoder().encode(randomBytes(32).toString('hex'));
   const ttl = opts.jwtTtlSeconds ?? 600;
   const faults = [...(opts.faults ?? [])];
+  const operationsServed = new Set<string>();
   const limit = opts.rateLimit ?? 180;
   let window = { start: Date.now(), used: 0 };
   let baseUrl = '';
@@ -201,6 +204,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     for (const { method, pattern, handler } of routes) {
       const m = pattern.exec(url.pathname);
       if (m && method === req.method) {
+        if (check?.operation) operationsServed.add(check.operation);
         await handler(
           ctx,
           Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)])),
@@ -252,6 +256,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     state,
     spec,
     faults,
+    operationsServed,
     registryAuth: tokens.auth,
     registry,
     registryEvents: {

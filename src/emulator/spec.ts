@@ -28,6 +28,8 @@ export interface SpecValidator {
     body?: unknown;
   }): SpecCheck;
   operations: number;
+  /** The name of every documented operation (`operationId`, or `METHOD /path` where the spec gives none). */
+  operationNames: string[];
 }
 
 export function defaultSpecPath(): string | undefined {
@@ -66,6 +68,9 @@ export async function loadSpecValidator(specPath: string): Promise<SpecValidator
   await api.init();
   return {
     operations: api.getOperations().length,
+    operationNames: api
+      .getOperations()
+      .map((op) => op.operationId ?? `${op.method.toUpperCase()} ${op.path}`),
     check(req) {
       const request = {
         method: req.method.toLowerCase(),
