@@ -2,6 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors.js';
+import {
+  compileRule,
+  type EmulatedRole,
+  type ImmutableTagRules,
+  OrgAdminState,
+  type RepoPermission,
+} from './org-state.js';
 
 export interface SeedUser {
   username: string;
@@ -15,9 +22,16 @@ export interface SeedRepository {
   is_private?: boolean;
   tags?: Array<{ name: string; digest?: string; size?: number }>;
 }
+/** An org member: a username (a plain member) or one with a role. */
+export type SeedOrgMember = string | { username: string; role?: EmulatedRole };
+export interface SeedOrg {
+  name: string;
+  members?: SeedOrgMember[];
+  teams?: Array<{ name: string; members?: string[] }>;
+}
 export interface Seed {
   users?: SeedUser[];
-  orgs?: Array<{ name: string; members?: string[] }>;
+  orgs?: SeedOrg[];
   repositories?: SeedRepository[];
 }
 
@@ -41,6 +55,9 @@ export interface EmulatedRepository {
   star_count: number;
   pull_count: number;
   tags: Map<string, EmulatedTag>;
+  /** Team id → permission (CreateRepositoryGroup). */
+  team_permissions?: Map<number, RepoPermission>;
+  immutable_tags?: ImmutableTagRules;
 }
 
 export interface EmulatedPat {
@@ -68,6 +85,8 @@ export class EmulatorState {
   readonly repositories = new Map<string, EmulatedRepository>();
   readonly audit: AuditEntry[] = [];
   readonly pats = new Map<string, EmulatedPat>();
+  /** Roles, teams, invites, settings, repository team permissions, immutable tags. */
+  readonly orgAdmin = new OrgAdminState(this.orgs, this.repositories);
   /** Tokens carry the generation they were issued in; `revokeTokens()` refuses all earlier ones. */
   tokenGeneration = 0;
 
@@ -78,8 +97,20 @@ export class EmulatorState {
 
   constructor(seed: Seed = {}) {
     for (const u of seed.users ?? []) this.users.set(u.username, { ...u, uuid: randomUUID() });
-    for (const o of seed.orgs ?? [])
-      this.orgs.set(o.name, { name: o.name, members: new Set(o.members ?? []) });
+    for (const o of seed.orgs ?? []) {
+      this.orgs.set(o.name, { name: o.name, members: new Set() });
+      for (const m of o.members ?? []) {
+        const { username, role } = typeof m === 'string' ? { username: m, role: undefined } : m;
+        this.orgAdmin.setMember(o.name, username, role ?? 'member');
+      }
+      for (const t of o.teams ?? []) {
+        const team = this.orgAdmin.addTeam(o.name, t.name);
+        for (const u of t.members ?? []) {
+          if (!this.orgAdmin.role(o.name, u)) this.orgAdmin.setMember(o.name, u, 'member');
+          team.members.add(u);
+        }
+      }
+    }
     for (const r of seed.repositories ?? []) {
       const repo = this.addRepository(r.namespace, r.name, {
         description: r.description,
@@ -148,6 +179,18 @@ export class EmulatorState {
   canWrite(user: string | undefined, namespace: string): boolean {
     if (!user) return false;
     return user === namespace || (this.orgs.get(namespace)?.members.has(user) ?? false);
+  }
+
+  /**
+   * Whether the repository's immutable-tag rules protect this tag from being deleted or overwritten.
+   * Enabled with no rules means every tag (Hub's "all tags are immutable"); otherwise a rule must match
+   * the whole tag.
+   */
+  isImmutableTag(namespace: string, name: string, tag: string): boolean {
+    const settings = this.repositories.get(this.key(namespace, name))?.immutable_tags;
+    if (!settings?.enabled) return false;
+    if (settings.rules.length === 0) return true;
+    return settings.rules.some((r) => compileRule(r)?.test(tag) ?? false);
   }
 
   /** The user a password or an active, unexpired PAT belongs to. */

@@ -12,6 +12,7 @@ import { instrument } from '../core/telemetry.js';
 import { type HttpResponse, HttpTransport, responseInfo, type TransportOptions } from '../core/transport.js';
 import { AccessTokens } from './access-tokens.js';
 import { HubAuth } from './auth.js';
+import { Orgs } from './orgs.js';
 import { Repositories } from './repositories.js';
 import { HubTags } from './tags.js';
 import { Users } from './users.js';
@@ -32,6 +33,8 @@ export interface HubRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** Extra request headers (e.g. `accept: text/csv` for an export). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
   /** Statuses returned instead of thrown (e.g. 404 for HEAD existence checks). */
   allowStatus?: number[];
@@ -67,6 +70,8 @@ export class HubClient {
   readonly tags: HubTags;
   readonly users: Users;
   readonly accessTokens: AccessTokens;
+  /** Organizations: settings, members, invites, teams. */
+  readonly orgs: Orgs;
   readonly #ownsTransport: boolean;
 
   constructor(opts: HubClientOptions = {}) {
@@ -83,6 +88,7 @@ export class HubClient {
     this.tags = new HubTags(this);
     this.users = new Users(this);
     this.accessTokens = new AccessTokens(this);
+    this.orgs = new Orgs(this);
   }
 
   get rateLimit(): RateLimitInfo | undefined {
@@ -108,6 +114,7 @@ export class HubClient {
         headers: {
           accept: 'application/json',
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...req.headers,
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body,

@@ -15,6 +15,30 @@ export {
   type HubRequest,
   path,
 } from './client.js';
+export { assertImmutableTagRule, ImmutableTags, type ImmutableTagsSettings } from './immutable-tags.js';
+export {
+  type BulkInviteParams,
+  type BulkInviteResult,
+  type Invite,
+  MAX_BULK_INVITEES,
+  OrgInvites,
+} from './org-invites.js';
+export {
+  MEMBER_TYPES,
+  type MemberType,
+  type OrgMember,
+  type OrgMemberFilters,
+  OrgMembers,
+} from './org-members.js';
+export { ORG_ROLES, type OrgRole } from './org-roles.js';
+export {
+  type OrgSettings,
+  OrgSettingsApi,
+  type OrgSettingsChanges,
+  type RestrictedImages,
+} from './org-settings.js';
+export { OrgTeams, type Team, type TeamListFilters, type TeamMember, TeamMembers } from './org-teams.js';
+export { Orgs } from './orgs.js';
 export {
   assertRepositoryName,
   Repositories,
@@ -22,5 +46,11 @@ export {
   type RepositoryCreateParams,
   type RepositoryListParams,
 } from './repositories.js';
+export {
+  REPOSITORY_PERMISSIONS,
+  type RepositoryPermission,
+  RepositoryPermissions,
+  type RepositoryTeamGrant,
+} from './repository-permissions.js';
 export { type HubTag, HubTags } from './tags.js';
 export { Users, type WhoAmI } from './users.js';

@@ -2,9 +2,17 @@
 import type { EmulatorEnv, Route } from '../http.js';
 import { accessTokenRoutes } from './access-tokens.js';
 import { authRoutes } from './auth.js';
+import { orgRoutes } from './orgs.js';
 import { repositoryRoutes } from './repositories.js';
 import { tagRoutes } from './tags.js';
 
 export function allRoutes(env: EmulatorEnv): Route[] {
-  return [...authRoutes(env), ...repositoryRoutes(env), ...tagRoutes(env), ...accessTokenRoutes(env)];
+  return [
+    ...authRoutes(env),
+    ...repositoryRoutes(env),
+    ...tagRoutes(env),
+    ...accessTokenRoutes(env),
+    // organizations, members, invites, teams, permissions, immutable tags
+    ...orgRoutes(env),
+  ];
 }

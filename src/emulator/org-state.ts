@@ -1,0 +1,149 @@
+/**
+ * The emulator's organization data beside `state.orgs` (which keeps `members: Set<string>` as the one list
+ * of who belongs): roles and join dates, teams and their members, pending invites and settings, keyed by
+ * org name. Team permissions and immutable-tag rules live on each repository.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EmulatedRepository } from './state.js';
+
+export const EMULATED_ROLES = ['owner', 'editor', 'member'] as const;
+export type EmulatedRole = (typeof EMULATED_ROLES)[number];
+export type RepoPermission = 'read' | 'write' | 'admin';
+
+export interface EmulatedTeam {
+  id: number;
+  uuid: string;
+  name: string;
+  members: Set<string>;
+}
+
+export interface EmulatedInvite {
+  id: string;
+  org: string;
+  inviter_username: string;
+  invitee: string;
+  team?: string;
+  role: EmulatedRole;
+  created_at: string;
+  resent: number;
+}
+
+export interface EmulatedOrgSettings {
+  restricted_images: { enabled: boolean; allow_official_images: boolean; allow_verified_publishers: boolean };
+}
+
+export interface ImmutableTagRules {
+  enabled: boolean;
+  rules: string[];
+}
+
+interface Membership {
+  role: EmulatedRole;
+  date_joined?: string;
+}
+
+type Orgs = Map<string, { name: string; members: Set<string> }>;
+
+export class OrgAdminState {
+  readonly #memberships = new Map<string, Map<string, Membership>>();
+  /** org → team name → team. */
+  readonly teams = new Map<string, Map<string, EmulatedTeam>>();
+  readonly invites = new Map<string, EmulatedInvite>();
+  readonly #settings = new Map<string, EmulatedOrgSettings>();
+  #nextTeamId = 1;
+
+  constructor(
+    private readonly orgs: Orgs,
+    private readonly repositories: Map<string, EmulatedRepository>,
+  ) {}
+
+  /** The user's role, if they belong (members added without one, e.g. by SCIM, are plain members). */
+  role(org: string, user: string | undefined): EmulatedRole | undefined {
+    if (!user || !this.orgs.get(org)?.members.has(user)) return undefined;
+    return this.#memberships.get(org)?.get(user)?.role ?? 'member';
+  }
+
+  dateJoined(org: string, user: string): string | undefined {
+    return this.#memberships.get(org)?.get(user)?.date_joined;
+  }
+
+  setMember(org: string, user: string, role: EmulatedRole): void {
+    const o = this.orgs.get(org);
+    if (!o) throw new Error(`no organization ${org}`);
+    o.members.add(user);
+    const m = this.#memberships.get(org) ?? new Map<string, Membership>();
+    this.#memberships.set(org, m);
+    m.set(user, { role, date_joined: m.get(user)?.date_joined ?? new Date().toISOString() });
+  }
+
+  /** Leaves the org and every team in it. */
+  removeMember(org: string, user: string): void {
+    this.orgs.get(org)?.members.delete(user);
+    this.#memberships.get(org)?.delete(user);
+    for (const team of this.teams.get(org)?.values() ?? []) team.members.delete(user);
+  }
+
+  owners(org: string): string[] {
+    return [...(this.orgs.get(org)?.members ?? [])].filter((u) => this.role(org, u) === 'owner');
+  }
+
+  teamsOf(org: string): Map<string, EmulatedTeam> {
+    const t = this.teams.get(org) ?? new Map<string, EmulatedTeam>();
+    this.teams.set(org, t);
+    return t;
+  }
+
+  addTeam(org: string, name: string): EmulatedTeam {
+    const team = { id: this.#nextTeamId++, uuid: randomUUID(), name, members: new Set<string>() };
+    this.teamsOf(org).set(name, team);
+    return team;
+  }
+
+  teamById(org: string, id: number): EmulatedTeam | undefined {
+    return [...this.teamsOf(org).values()].find((t) => t.id === id);
+  }
+
+  /** Names of the user's teams in the org, sorted. */
+  teamNames(org: string, user: string): string[] {
+    return [...this.teamsOf(org).values()]
+      .filter((t) => t.members.has(user))
+      .map((t) => t.name)
+      .sort();
+  }
+
+  settings(org: string): EmulatedOrgSettings {
+    let s = this.#settings.get(org);
+    if (!s) {
+      s = {
+        restricted_images: { enabled: false, allow_official_images: true, allow_verified_publishers: true },
+      };
+      this.#settings.set(org, s);
+    }
+    return s;
+  }
+
+  /**
+   * Repository admin: the user owning the namespace, an org owner or editor, or a member of a team
+   * granted `admin` on the repository.
+   */
+  isRepoAdmin(namespace: string, repo: string, user: string | undefined): boolean {
+    if (!user) return false;
+    if (user === namespace) return true;
+    const role = this.role(namespace, user);
+    if (role === 'owner' || role === 'editor') return true;
+    if (!role) return false;
+    const grants = this.repositories.get(`${namespace}/${repo}`)?.team_permissions;
+    return [...(grants ?? [])].some(
+      ([id, perm]) => perm === 'admin' && this.teamById(namespace, id)?.members.has(user),
+    );
+  }
+}
+
+/** A rule as a whole-tag matcher; undefined when it does not compile. */
+export function compileRule(rule: string): RegExp | undefined {
+  try {
+    return new RegExp(`^(?:${rule.replace(/\(\?P</g, '(?<')})$`, 'u');
+  } catch {
+    return undefined;
+  }
+}
