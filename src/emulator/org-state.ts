@@ -139,10 +139,12 @@ export class OrgAdminState {
   }
 }
 
-/** A rule as a whole-tag matcher; undefined when it does not compile. */
+/** A rule (RE2 syntax) as a whole-tag matcher; undefined when it does not compile. */
 export function compileRule(rule: string): RegExp | undefined {
+  const flags = /^\(\?([imsU]+)\)/.exec(rule);
+  const body = (flags ? rule.slice(flags[0].length) : rule).replace(/\(\?P</g, '(?<');
   try {
-    return new RegExp(`^(?:${rule.replace(/\(\?P</g, '(?<')})$`, 'u');
+    return new RegExp(`^(?:${body})$`, `u${(flags?.[1] ?? '').replace(/[mU]/g, '')}`);
   } catch {
     return undefined;
   }

@@ -210,6 +210,9 @@ describe('immutable tags', () => {
     expect(emu.state.repositories.get('acme/app')?.team_permissions?.has(tmp.id)).toBe(false);
     // A user's own repository.
     expect(await as('dave').repositories.immutableTags.verify('dave', 'own', 'v[0-9]+')).toEqual(['v1']);
+    expect(
+      await as('dave').repositories.immutableTags.verify('dave', 'own', '(?i)(?P<major>V[0-9]+)'),
+    ).toEqual(['v1']);
     await expect(as('alice').repositories.immutableTags.verify('acme', 'nope', 'v.*')).rejects.toBeInstanceOf(
       NotFoundError,
     );
