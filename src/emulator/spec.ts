@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openapiBackend from 'openapi-backend';
 import { parse } from 'yaml';
-import { repairKnownDefects } from './spec-repairs.js';
+import { repairSpecDefects } from './spec-defects.js';
 
 export interface SpecCheck {
   /** `operationId` or `METHOD /path/template` of the matched operation; undefined for undocumented routes. */
@@ -43,7 +43,7 @@ export function defaultSpecPath(): string | undefined {
 
 export async function loadSpecValidator(specPath: string): Promise<SpecValidator> {
   const document = parse(readFileSync(specPath, 'utf8'));
-  repairKnownDefects(document);
+  repairSpecDefects(document);
   // The package is CommonJS: its class arrives as a named export or under default, by loader.
   const mod = openapiBackend as unknown as {
     OpenAPIBackend?: typeof openapiBackend.OpenAPIBackend;
