@@ -1,7 +1,8 @@
 /**
- * The emulator's organization data beside `state.orgs` (which keeps `members: Set<string>` as the one list
- * of who belongs): roles and join dates, teams and their members, pending invites and settings, keyed by
- * org name. Team permissions and immutable-tag rules live on each repository.
+ * Organizations in the emulator beyond `state.orgs` (which keeps `members: Set<string>` as the one list of
+ * who belongs): roles and join dates, teams and their members, pending invites and settings. The data are
+ * plain fields of EmulatorState (Maps, Sets, objects) so they persist with it; `OrgAdmin` holds only the
+ * rules over them. Team permissions and immutable-tag rules live on each repository.
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatedRepository } from './state.js';
@@ -37,64 +38,75 @@ export interface ImmutableTagRules {
   rules: string[];
 }
 
-interface Membership {
+export interface OrgMembership {
   role: EmulatedRole;
   date_joined?: string;
 }
 
-type Orgs = Map<string, { name: string; members: Set<string> }>;
-
-export class OrgAdminState {
-  readonly #memberships = new Map<string, Map<string, Membership>>();
+/** The state's plain, persisted fields this works on (see EmulatorState). */
+export interface OrgData {
+  orgs: Map<string, { name: string; members: Set<string> }>;
+  repositories: Map<string, EmulatedRepository>;
+  /** org → member → role and join date; members without an entry are plain members. */
+  orgMemberships: Map<string, Map<string, OrgMembership>>;
   /** org → team name → team. */
-  readonly teams = new Map<string, Map<string, EmulatedTeam>>();
-  readonly invites = new Map<string, EmulatedInvite>();
-  readonly #settings = new Map<string, EmulatedOrgSettings>();
-  #nextTeamId = 1;
+  orgTeams: Map<string, Map<string, EmulatedTeam>>;
+  /** Pending invites by id. */
+  orgInvites: Map<string, EmulatedInvite>;
+  orgSettings: Map<string, EmulatedOrgSettings>;
+  nextTeamId: number;
+}
 
-  constructor(
-    private readonly orgs: Orgs,
-    private readonly repositories: Map<string, EmulatedRepository>,
-  ) {}
+/** The rules of organization data (roles, teams, invites, settings); holds no data of its own. */
+export class OrgAdmin {
+  readonly #s: OrgData;
+
+  constructor(data: OrgData) {
+    this.#s = data;
+  }
+
+  get invites(): Map<string, EmulatedInvite> {
+    return this.#s.orgInvites;
+  }
 
   /** The user's role, if they belong (members added without one, e.g. by SCIM, are plain members). */
   role(org: string, user: string | undefined): EmulatedRole | undefined {
-    if (!user || !this.orgs.get(org)?.members.has(user)) return undefined;
-    return this.#memberships.get(org)?.get(user)?.role ?? 'member';
+    if (!user || !this.#s.orgs.get(org)?.members.has(user)) return undefined;
+    return this.#s.orgMemberships.get(org)?.get(user)?.role ?? 'member';
   }
 
   dateJoined(org: string, user: string): string | undefined {
-    return this.#memberships.get(org)?.get(user)?.date_joined;
+    return this.#s.orgMemberships.get(org)?.get(user)?.date_joined;
   }
 
   setMember(org: string, user: string, role: EmulatedRole): void {
-    const o = this.orgs.get(org);
+    const o = this.#s.orgs.get(org);
     if (!o) throw new Error(`no organization ${org}`);
     o.members.add(user);
-    const m = this.#memberships.get(org) ?? new Map<string, Membership>();
-    this.#memberships.set(org, m);
+    const m = this.#s.orgMemberships.get(org) ?? new Map<string, OrgMembership>();
+    this.#s.orgMemberships.set(org, m);
     m.set(user, { role, date_joined: m.get(user)?.date_joined ?? new Date().toISOString() });
   }
 
   /** Leaves the org and every team in it. */
   removeMember(org: string, user: string): void {
-    this.orgs.get(org)?.members.delete(user);
-    this.#memberships.get(org)?.delete(user);
-    for (const team of this.teams.get(org)?.values() ?? []) team.members.delete(user);
+    this.#s.orgs.get(org)?.members.delete(user);
+    this.#s.orgMemberships.get(org)?.delete(user);
+    for (const team of this.#s.orgTeams.get(org)?.values() ?? []) team.members.delete(user);
   }
 
   owners(org: string): string[] {
-    return [...(this.orgs.get(org)?.members ?? [])].filter((u) => this.role(org, u) === 'owner');
+    return [...(this.#s.orgs.get(org)?.members ?? [])].filter((u) => this.role(org, u) === 'owner');
   }
 
   teamsOf(org: string): Map<string, EmulatedTeam> {
-    const t = this.teams.get(org) ?? new Map<string, EmulatedTeam>();
-    this.teams.set(org, t);
+    const t = this.#s.orgTeams.get(org) ?? new Map<string, EmulatedTeam>();
+    this.#s.orgTeams.set(org, t);
     return t;
   }
 
   addTeam(org: string, name: string): EmulatedTeam {
-    const team = { id: this.#nextTeamId++, uuid: randomUUID(), name, members: new Set<string>() };
+    const team = { id: this.#s.nextTeamId++, uuid: randomUUID(), name, members: new Set<string>() };
     this.teamsOf(org).set(name, team);
     return team;
   }
@@ -112,14 +124,14 @@ export class OrgAdminState {
   }
 
   settings(org: string): EmulatedOrgSettings {
-    let s = this.#settings.get(org);
-    if (!s) {
-      s = {
+    let settings = this.#s.orgSettings.get(org);
+    if (!settings) {
+      settings = {
         restricted_images: { enabled: false, allow_official_images: true, allow_verified_publishers: true },
       };
-      this.#settings.set(org, s);
+      this.#s.orgSettings.set(org, settings);
     }
-    return s;
+    return settings;
   }
 
   /**
@@ -132,7 +144,7 @@ export class OrgAdminState {
     const role = this.role(namespace, user);
     if (role === 'owner' || role === 'editor') return true;
     if (!role) return false;
-    const grants = this.repositories.get(`${namespace}/${repo}`)?.team_permissions;
+    const grants = this.#s.repositories.get(`${namespace}/${repo}`)?.team_permissions;
     return [...(grants ?? [])].some(
       ([id, perm]) => perm === 'admin' && this.teamById(namespace, id)?.members.has(user),
     );

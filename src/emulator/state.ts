@@ -4,9 +4,13 @@ import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors.js';
 import {
   compileRule,
+  type EmulatedInvite,
+  type EmulatedOrgSettings,
   type EmulatedRole,
+  type EmulatedTeam,
   type ImmutableTagRules,
-  OrgAdminState,
+  OrgAdmin,
+  type OrgMembership,
   type RepoPermission,
 } from './org-state.js';
 
@@ -85,10 +89,23 @@ export class EmulatorState {
   readonly repositories = new Map<string, EmulatedRepository>();
   readonly audit: AuditEntry[] = [];
   readonly pats = new Map<string, EmulatedPat>();
-  /** Roles, teams, invites, settings, repository team permissions, immutable tags. */
-  readonly orgAdmin = new OrgAdminState(this.orgs, this.repositories);
+  /** org → member → role and join date (`orgs` keeps who belongs; no entry means a plain member). */
+  readonly orgMemberships = new Map<string, Map<string, OrgMembership>>();
+  /** org → team name → team (Docker's "groups"). */
+  readonly orgTeams = new Map<string, Map<string, EmulatedTeam>>();
+  /** Pending invites by id. */
+  readonly orgInvites = new Map<string, EmulatedInvite>();
+  readonly orgSettings = new Map<string, EmulatedOrgSettings>();
+  nextTeamId = 1;
+  // Rules only, over the fields above: private, so that state stays plain data.
+  readonly #orgAdmin = new OrgAdmin(this);
   /** Tokens carry the generation they were issued in; `revokeTokens()` refuses all earlier ones. */
   tokenGeneration = 0;
+
+  /** Roles, teams, invites and settings of organizations, and who administers a repository. */
+  get orgAdmin(): OrgAdmin {
+    return this.#orgAdmin;
+  }
 
   /** Simulates revocation of every JWT issued so far (the next call with one gets 401). */
   revokeTokens(): void {
