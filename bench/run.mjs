@@ -134,7 +134,7 @@ async function main() {
       const seed = `${a.host}/seed/${l.digest.slice(7, 19)}:v1`;
       const ops = {
         push: {
-          ours: async () => ['node', [CLI, 'push', `${l.dir}:v1`, `${fresh(a.host, 'o')}:v1`, '-q']],
+          ours: async () => [CLI, ['push', `${l.dir}:v1`, `${fresh(a.host, 'o')}:v1`, '-q']],
           skopeo: async () => [
             'skopeo',
             [
@@ -150,7 +150,7 @@ async function main() {
           ],
         },
         pull: {
-          ours: async () => ['node', [CLI, 'pull', seed, join(root, `pull-${seq++}`), '-q']],
+          ours: async () => [CLI, ['pull', seed, join(root, `pull-${seq++}`), '-q']],
           skopeo: async () => [
             'skopeo',
             [
@@ -165,7 +165,7 @@ async function main() {
           ],
         },
         copy: {
-          ours: async () => ['node', [CLI, 'copy', seed, `${fresh(b.host, 'o')}:v1`, '-q']],
+          ours: async () => [CLI, ['copy', seed, `${fresh(b.host, 'o')}:v1`, '-q']],
           skopeo: async () => [
             'skopeo',
             [
@@ -213,7 +213,7 @@ async function main() {
       }
     }
     const startup = [];
-    for (let i = 0; i < 5; i++) startup.push((await timed('node', [CLI, '--version'])).seconds);
+    for (let i = 0; i < 5; i++) startup.push((await timed(CLI, ['--version'])).seconds);
     const report = render({
       machine: machine(),
       sha,

@@ -8,6 +8,13 @@ export {
 } from './cassette.js';
 export { type CircuitBreakerOptions, DEFAULT_CIRCUIT_BREAKER } from './circuit-breaker.js';
 export * from './credentials.js';
+export {
+  type DockerLoginOptions,
+  type DockerLoginStore,
+  dockerHubLoginStore,
+  eraseDockerHubLogin,
+  storeDockerHubLogin,
+} from './docker-login.js';
 export * from './errors.js';
 export { createLogger, getLogger, type Logger } from './logger.js';
 export { type Page, PagedList, type PageFetcher, parseLinkNext } from './pagination.js';

@@ -3,7 +3,9 @@
  * pagination, and `route()`, which turns a path template (`/v2/orgs/:org/members`) into a matcher.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RegistrySync } from './registry-sync.js';
 import type { EmulatorState } from './state.js';
+import type { TokenService } from './token-service.js';
 
 export type Json = Record<string, unknown>;
 
@@ -12,6 +14,8 @@ export interface Ctx {
   res: ServerResponse;
   url: URL;
   body: unknown;
+  /** The body as sent (form bodies are not parsed into `body`). */
+  rawBody?: string;
   /** The authenticated Hub user (from the bearer JWT), if any. */
   user?: string;
 }
@@ -23,6 +27,15 @@ export interface EmulatorEnv {
   mint(username: string): Promise<string>;
   /** The emulator's base URL, e.g. http://127.0.0.1:8000. */
   baseUrl(): string;
+  /** The registry side: token service, notification secret, event sync. */
+  registry: RegistryServices;
+}
+
+export interface RegistryServices {
+  tokens: TokenService;
+  /** Registries must send it in the `X-Emulator-Events-Secret` header of their notifications. */
+  eventsSecret: string;
+  sync: RegistrySync;
 }
 
 export type Handler = (ctx: Ctx, params: Record<string, string>) => Promise<void> | void;

@@ -1,3 +1,50 @@
-export { type EmulatorOptions, type FaultRule, type RunningEmulator, startEmulator } from './server.js';
+export { type DemoImage, writeDemoImage } from './demo-image.js';
+export {
+  type DistributionRegistryOptions,
+  findDistributionBinary,
+  startDistributionRegistry,
+} from './distribution.js';
+export { EMULATED_ROLES, type EmulatedRole, OrgAdmin } from './org-state.js';
+export { readStateFile, StateFileWriter } from './persist.js';
+export {
+  BUILTIN_REGISTRY_MODULE,
+  type EmulatorRegistry,
+  type ExternalRegistry,
+  loadBuiltinRegistry,
+  REGISTRY_MODES,
+  type RegistryMode,
+  type StartBuiltinRegistry,
+  startRegistryFor,
+} from './registry-launch.js';
+export {
+  EVENTS_SECRET_HEADER,
+  NOTIFICATION_MEDIA_TYPE,
+  parseNotificationEnvelope,
+} from './registry-notifications.js';
+export { RegistrySync } from './registry-sync.js';
+export type { RegistryEvent, RegistryOptions, RegistryTokenAuth, RunningRegistry } from './registry-types.js';
+export {
+  type EmulatorOptions,
+  type FaultRule,
+  type RegistryEventsEndpoint,
+  type RunningEmulator,
+  startEmulator,
+} from './server.js';
+export { createSigningKey, type SigningKey } from './signing-key.js';
 export { defaultSpecPath, loadSpecValidator, type SpecCheck, type SpecValidator } from './spec.js';
-export { type AuditEntry, EmulatorState, type Seed } from './state.js';
+export {
+  type AuditEntry,
+  type EmulatedWebhook,
+  EmulatorState,
+  type Seed,
+  type SeedOrg,
+  type SeedOrgMember,
+} from './state.js';
+export {
+  type Access,
+  parseScope,
+  REGISTRY_SERVICE,
+  TOKEN_ISSUER,
+  TokenService,
+  type TokenSubject,
+} from './token-service.js';

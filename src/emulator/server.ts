@@ -4,15 +4,32 @@
  * documented operation is validated against Docker's OpenAPI spec (400 naming the violation); every
  * response carries `X-RateLimit-*`; faults (429 with Retry-After, 5xx, latency) are injected by config;
  * every mutation is written to the audit log. Operations not emulated yet answer 501.
+ *
+ * Beside it, optionally, a registry (spawned distribution, built-in, or the user's own) that trusts the
+ * emulator's token service (`/token`) and reports pushes and deletes, which keep repositories and tags in
+ * sync. With `persistPath`, the state is loaded from that file at start and saved after every mutation.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtVerify, SignJWT } from 'jose';
-import { type Ctx, send } from './http.js';
+import { type Ctx, type RegistryServices, send } from './http.js';
+import { readStateFile, StateFileWriter } from './persist.js';
+import {
+  type EmulatorRegistry,
+  type ExternalRegistry,
+  externalRegistry,
+  type RegistryMode,
+  startRegistryFor,
+} from './registry-launch.js';
+import { EVENTS_SECRET_HEADER } from './registry-notifications.js';
+import { RegistrySync } from './registry-sync.js';
+import type { RegistryTokenAuth } from './registry-types.js';
 import { allRoutes } from './routes/index.js';
+import { REGISTRY_EVENTS_PATH } from './routes/registry-events.js';
 import { defaultSpecPath, loadSpecValidator, type SpecValidator } from './spec.js';
 import { EmulatorState, type Seed } from './state.js';
+import { TokenService } from './token-service.js';
 
 export interface FaultRule {
   /** Regular expression on "METHOD /path". */
@@ -36,6 +53,22 @@ export interface EmulatorOptions {
   /** Added latency per request. */
   latencyMs?: number;
   rateLimit?: number;
+  /** The registry beside the emulator (default `none`); `{ url }` names one you run yourself. */
+  registry?: RegistryMode | ExternalRegistry;
+  /** Port of a spawned or built-in registry (default: any free port). */
+  registryPort?: number;
+  /** Where a spawned or built-in registry stores blobs (default: a temp dir, or memory). */
+  storageDir?: string;
+  /** Load the state from this file when it exists (instead of `seed`/`state`); save it after every mutation. */
+  persistPath?: string;
+}
+
+/** Where registries you run yourself send their notifications (distribution's `notifications.endpoints`). */
+export interface RegistryEventsEndpoint {
+  url: string;
+  /** Header name and value to send with every notification. */
+  header: string;
+  secret: string;
 }
 
 export interface RunningEmulator {
@@ -43,11 +76,26 @@ export interface RunningEmulator {
   state: EmulatorState;
   spec: SpecValidator | undefined;
   faults: FaultRule[];
+  /** What a registry needs to trust the emulator's tokens (realm, service, issuer, root certificate). */
+  registryAuth: RegistryTokenAuth;
+  /** The registry beside the emulator, if any. */
+  registry?: EmulatorRegistry;
+  registryEvents: RegistryEventsEndpoint;
+  /** Applies registry events to repositories and tags (what the registry's notifications do). */
+  sync: RegistrySync;
+  /** Waits for webhook deliveries under way and for the state file to be written. */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
+async function initialState(opts: EmulatorOptions): Promise<EmulatorState> {
+  const saved = opts.persistPath ? await readStateFile(opts.persistPath) : undefined;
+  if (saved !== undefined) return EmulatorState.deserialise(saved);
+  return opts.state ?? new EmulatorState(opts.seed);
+}
+
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const state = opts.state ?? new EmulatorState(opts.seed);
+  const state = await initialState(opts);
   const specPath = opts.specPath === false ? undefined : (opts.specPath ?? defaultSpecPath());
   const spec = specPath ? await loadSpecValidator(specPath) : undefined;
   const key = new TextEncoder().encode(randomBytes(32).toString('hex'));
@@ -83,7 +131,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     }
   }
 
-  const routes = allRoutes({ state, mint, baseUrl: () => baseUrl });
+  const tokens = new TokenService(state, await TokenService.createKey(), () => `${baseUrl}/token`);
+  const registryServices: RegistryServices = {
+    tokens,
+    eventsSecret: randomBytes(24).toString('hex'),
+    sync: new RegistrySync(state),
+  };
+  const routes = allRoutes({ state, mint, baseUrl: () => baseUrl, registry: registryServices });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
@@ -110,7 +164,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     for await (const c of req) chunks.push(c as Buffer);
     let body: unknown;
     const text = Buffer.concat(chunks).toString('utf8');
-    if (text) {
+    const form = /^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '');
+    if (text && !form) {
       try {
         body = JSON.parse(text);
       } catch {
@@ -135,13 +190,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return;
     }
     const user = await authenticate(req);
-    // SCIM routes check their own bearer (a SCIM token, not a Hub JWT).
-    if (req.headers.authorization && !user && !url.pathname.startsWith('/v2/scim/')) {
+    // SCIM routes check their own bearer (a SCIM token, not a Hub JWT); the registry token service takes
+    // Basic credentials, and registry notifications carry their own secret.
+    if (req.headers.authorization && !user && !checksOwnAuth(url.pathname)) {
       // As Docker Hub: a bearer that is expired, revoked or forged is refused outright.
       send(res, 401, { detail: 'invalid or expired token', message: 'invalid or expired token' });
       return;
     }
-    const ctx: Ctx = { req, res, url, body, user };
+    const ctx: Ctx = { req, res, url, body, rawBody: text, user };
     for (const { method, pattern, handler } of routes) {
       const m = pattern.exec(url.pathname);
       if (m && method === req.method) {
@@ -161,14 +217,68 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const closeServer = async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  };
+
+  const writer = opts.persistPath
+    ? new StateFileWriter(opts.persistPath, () => state.serialise())
+    : undefined;
+  const unsubscribe = writer ? state.onChange(() => writer.save()) : undefined;
+  writer?.save();
+
+  let registry: EmulatorRegistry | undefined;
+  try {
+    registry =
+      typeof opts.registry === 'object'
+        ? externalRegistry(opts.registry)
+        : await startRegistryFor(opts.registry ?? 'none', {
+            host: '127.0.0.1',
+            port: opts.registryPort,
+            storageDir: opts.storageDir,
+            auth: tokens.auth,
+            onEvent: (event) => registryServices.sync.apply(event),
+          });
+  } catch (err) {
+    await closeServer();
+    await writer?.flush();
+    throw err;
+  }
+
+  let stopped: Promise<void> | undefined;
   return {
     url: baseUrl,
     state,
     spec,
     faults,
-    async stop() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+    registryAuth: tokens.auth,
+    registry,
+    registryEvents: {
+      url: `${baseUrl}${REGISTRY_EVENTS_PATH}`,
+      header: EVENTS_SECRET_HEADER,
+      secret: registryServices.eventsSecret,
+    },
+    sync: registryServices.sync,
+    async settle() {
+      await registryServices.sync.drain();
+      await writer?.flush();
+    },
+    stop() {
+      stopped ??= (async () => {
+        await registry?.stop();
+        await registryServices.sync.close();
+        await closeServer();
+        unsubscribe?.();
+        writer?.save();
+        await writer?.flush();
+      })();
+      return stopped;
     },
   };
+}
+
+/** Paths whose requests carry something other than a Hub JWT in `Authorization`. */
+function checksOwnAuth(path: string): boolean {
+  return path.startsWith('/v2/scim/') || path === '/token' || path.startsWith('/_emulator/');
 }

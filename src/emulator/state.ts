@@ -13,17 +13,22 @@ import {
   type OrgMembership,
   type RepoPermission,
 } from './org-state.js';
+import { deserialiseFields, serialiseFields } from './persist.js';
 
 export interface SeedUser {
   username: string;
   password: string;
   email?: string;
+  /** Turns on two-factor login: `POST /v2/users/2fa-login` accepts this fixed code (emulation of a TOTP). */
+  twoFactorCode?: string;
 }
 export interface SeedRepository {
   namespace: string;
   name: string;
   description?: string;
   is_private?: boolean;
+  star_count?: number;
+  pull_count?: number;
   tags?: Array<{ name: string; digest?: string; size?: number }>;
 }
 /** An org member: a username (a plain member) or one with a role. */
@@ -33,10 +38,20 @@ export interface SeedOrg {
   members?: SeedOrgMember[];
   teams?: Array<{ name: string; members?: string[] }>;
 }
+/** Where a repository's pushes (and tag deletes) are delivered, as Docker Hub webhooks. */
+export interface EmulatedWebhook {
+  /** `namespace/name`. */
+  repository: string;
+  url: string;
+  /** Signs deliveries (`X-Hub-Signature-256`) when set; at least 16 characters. */
+  secret?: string;
+}
+
 export interface Seed {
   users?: SeedUser[];
   orgs?: SeedOrg[];
   repositories?: SeedRepository[];
+  webhooks?: EmulatedWebhook[];
 }
 
 export interface EmulatedTag {
@@ -99,8 +114,12 @@ export class EmulatorState {
   nextTeamId = 1;
   // Rules only, over the fields above: private, so that state stays plain data.
   readonly #orgAdmin = new OrgAdmin(this);
+  readonly webhooks: EmulatedWebhook[] = [];
   /** Tokens carry the generation they were issued in; `revokeTokens()` refuses all earlier ones. */
   tokenGeneration = 0;
+
+  /** Called after every recorded mutation (persistence); not part of the state. */
+  readonly #listeners = new Set<() => void>();
 
   /** Roles, teams, invites and settings of organizations, and who administers a repository. */
   get orgAdmin(): OrgAdmin {
@@ -133,8 +152,29 @@ export class EmulatorState {
         description: r.description,
         is_private: r.is_private,
       });
+      repo.star_count = r.star_count ?? 0;
+      repo.pull_count = r.pull_count ?? 0;
       for (const t of r.tags ?? []) this.setTag(repo, t.name, t.digest, t.size, 'seed');
     }
+    this.webhooks.push(...(seed.webhooks ?? []).map((w) => ({ ...w })));
+  }
+
+  /** The whole state as a JSON document (users, repositories, tokens, audit log: everything). */
+  serialise(): Record<string, unknown> {
+    return serialiseFields(this);
+  }
+
+  /** A state from a document written by `serialise()`. */
+  static deserialise(doc: unknown): EmulatorState {
+    const state = new EmulatorState();
+    deserialiseFields(state, doc);
+    return state;
+  }
+
+  /** Calls `listener` after every mutation; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   static async fromFile(path: string): Promise<EmulatorState> {
@@ -226,5 +266,6 @@ export class EmulatorState {
 
   record(action: string, actor: string, data: Record<string, unknown>): void {
     this.audit.push({ action, actor, timestamp: new Date().toISOString(), data });
+    for (const listener of this.#listeners) listener();
   }
 }

@@ -6,6 +6,7 @@
 import type { Credential, CredentialResolver } from '../core/credentials.js';
 import { AuthenticationError, ValidationError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
+import { instrument } from '../core/telemetry.js';
 import type { HttpTransport } from '../core/transport.js';
 
 export const REFRESH_MARGIN_MS = 60_000;
@@ -62,7 +63,11 @@ export class HubAuth {
     if (credential.kind === 'jwt') return credential.token.reveal();
     if (this.#cached && this.#cached.expiresAt - REFRESH_MARGIN_MS > this.now())
       return this.#cached.token.reveal();
-    this.#inflight ??= this.#mint(credential, signal).finally(() => {
+    this.#inflight ??= instrument(
+      'docker.auth.login',
+      { account: credential.kind === 'basic' ? credential.username : undefined },
+      () => this.#mint(credential, signal),
+    ).finally(() => {
       this.#inflight = undefined;
     });
     this.#cached = await this.#inflight;

@@ -12,8 +12,10 @@ import { instrument } from '../core/telemetry.js';
 import { type HttpResponse, HttpTransport, responseInfo, type TransportOptions } from '../core/transport.js';
 import { AccessTokens } from './access-tokens.js';
 import { HubAuth } from './auth.js';
+import { LegacyAuth } from './legacy-auth.js';
 import { Orgs } from './orgs.js';
 import { Repositories } from './repositories.js';
+import { Search } from './search.js';
 import { HubTags } from './tags.js';
 import { Users } from './users.js';
 
@@ -70,6 +72,10 @@ export class HubClient {
   readonly tags: HubTags;
   readonly users: Users;
   readonly accessTokens: AccessTokens;
+  /** The deprecated username/password login and its two-factor step (explicit calls only). */
+  readonly legacyAuth: LegacyAuth;
+  /** Undocumented endpoint: catalog search (search v4). */
+  readonly search: Search;
   /** Organizations: settings, members, invites, teams. */
   readonly orgs: Orgs;
   readonly #ownsTransport: boolean;
@@ -88,6 +94,8 @@ export class HubClient {
     this.tags = new HubTags(this);
     this.users = new Users(this);
     this.accessTokens = new AccessTokens(this);
+    this.legacyAuth = new LegacyAuth(this);
+    this.search = new Search(this);
     this.orgs = new Orgs(this);
   }
 

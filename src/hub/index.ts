@@ -17,6 +17,12 @@ export {
 } from './client.js';
 export { assertImmutableTagRule, ImmutableTags, type ImmutableTagsSettings } from './immutable-tags.js';
 export {
+  LegacyAuth,
+  type LegacyLoginParams,
+  type LegacyLoginResult,
+  type Login2faParams,
+} from './legacy-auth.js';
+export {
   type BulkInviteParams,
   type BulkInviteResult,
   type Invite,
@@ -52,5 +58,15 @@ export {
   RepositoryPermissions,
   type RepositoryTeamGrant,
 } from './repository-permissions.js';
+export {
+  SEARCH_BADGES,
+  SEARCH_TYPES,
+  SEARCH_WINDOW,
+  Search,
+  type SearchBadge,
+  type SearchParams,
+  type SearchResult,
+  type SearchType,
+} from './search.js';
 export { type HubTag, HubTags } from './tags.js';
-export { Users, type WhoAmI } from './users.js';
+export { type UserOrg, Users, type WhoAmI } from './users.js';

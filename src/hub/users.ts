@@ -1,5 +1,7 @@
 /** The current user: `whoami` from the JWT (decoded locally), and the undocumented /v2/user/ endpoints. */
 import type { APIPromise } from '../core/api-promise.js';
+import { ValidationError } from '../core/errors.js';
+import type { PagedList } from '../core/pagination.js';
 import { decodeJwt } from './auth.js';
 import type { HubClient } from './client.js';
 
@@ -10,6 +12,28 @@ export interface WhoAmI {
   subject?: string;
   expiresAt?: string;
   source: string;
+}
+
+/** One organization of the current user, as `GET /v2/user/orgs/` lists it (undocumented endpoint). */
+export interface UserOrg {
+  id?: string;
+  uuid?: string;
+  orgname: string;
+  full_name?: string;
+  company?: string;
+  location?: string;
+  type?: string;
+  profile_url?: string;
+  date_joined?: string;
+  gravatar_url?: string;
+  badge?: string;
+  is_active?: boolean;
+  user_role?: string;
+  user_groups?: string[];
+  org_groups_count?: number;
+  plan_name?: string | null;
+  parent_name?: string | null;
+  [key: string]: unknown;
 }
 
 export class Users {
@@ -35,5 +59,21 @@ export class Users {
   /** Undocumented endpoint: GET /v2/user/ — the authenticated user's profile. */
   me(): APIPromise<Record<string, unknown>> {
     return this.hub.call({ method: 'GET', path: '/v2/user/', operation: 'docker.user.get' });
+  }
+
+  /**
+   * Undocumented endpoint: GET /v2/user/orgs/ — the organizations the authenticated user belongs to
+   * (their personal namespace is not among them). Hub pagination: `page`, `page_size`, `next`.
+   */
+  orgs(query: { page?: number; page_size?: number } = {}): PagedList<UserOrg> {
+    const size = query.page_size;
+    if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 100))
+      throw new ValidationError(`page_size must be an integer from 1 to 100, got ${size}`);
+    return this.hub.list<UserOrg>({
+      method: 'GET',
+      path: '/v2/user/orgs/',
+      query,
+      operation: 'docker.user.orgs',
+    });
   }
 }

@@ -8,6 +8,7 @@
 import type { Credential, CredentialResolver } from '../core/credentials.js';
 import { AuthenticationError, DockerHubError } from '../core/errors.js';
 import type { Secret } from '../core/secret.js';
+import { instrument } from '../core/telemetry.js';
 import type { HttpTransport } from '../core/transport.js';
 
 export interface Challenge {
@@ -124,9 +125,9 @@ export class RegistryAuth {
     if (cached && cached.expiresAt > Date.now()) return cached.header;
     let pending = this.#inflight.get(key);
     if (!pending) {
-      pending = this.#fetchToken(host, challenge, scopes, credential, signal).finally(() =>
-        this.#inflight.delete(key),
-      );
+      pending = instrument('docker.auth.token', { registry: host, scope: scopes.join(' ') }, () =>
+        this.#fetchToken(host, challenge, scopes, credential, signal),
+      ).finally(() => this.#inflight.delete(key));
       this.#inflight.set(key, pending);
     }
     const token = await pending;

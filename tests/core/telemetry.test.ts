@@ -19,6 +19,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enablePrometheus, prometheusText } from '../../src/core/telemetry.js';
+import { startEmulator } from '../../src/emulator/index.js';
+import { HubClient } from '../../src/hub/index.js';
 import { inspectImage, RegistryClient } from '../../src/registry/index.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
@@ -90,5 +92,27 @@ describe('telemetry', () => {
     expect(text).toContain('dockerhub_operations_total{operation="docker.manifest.get",status="404"} 1');
     expect(text).toContain('dockerhub_errors_total{type="NotFoundError"} 1');
     expect(text).toMatch(/dockerhub_operation_duration_seconds_count\{operation="docker.manifest.get"\} 2/);
+  });
+
+  it('spans Hub logins and Hub calls, naming the account but never the password', async () => {
+    const secret = 'SENTINEL-s3cr3t-do-not-leak';
+    const emu = await startEmulator({
+      seed: {
+        users: [{ username: 'otel', password: secret }],
+        repositories: [{ namespace: 'otel', name: 'r' }],
+      },
+    });
+    const hub = new HubClient({
+      baseUrl: emu.url,
+      credentials: { username: 'otel', password: secret, env: {}, useDockerConfig: false },
+    });
+    await hub.repositories.list({ namespace: 'otel' }).toArray();
+    await hub.close();
+    await emu.stop();
+    const names = spans.getFinishedSpans().map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['docker.auth.login', 'docker.repo.list']));
+    const login = spans.getFinishedSpans().find((s) => s.name === 'docker.auth.login');
+    expect(login?.attributes).toMatchObject({ account: 'otel', 'dockerhub.status': 'ok' });
+    expect(JSON.stringify(spans.getFinishedSpans().map((s) => s.attributes))).not.toContain(secret);
   });
 });

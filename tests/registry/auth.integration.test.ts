@@ -2,12 +2,13 @@
  * Token authentication against a real distribution registry (`auth: token`) trusting a token server the
  * tests start. Also measures what `inspect` of a 3-platform image costs in round trips and tokens.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../../src/core/errors.js';
 import { inspectImage, RegistryClient } from '../../src/registry/index.js';
+import { cli } from '../helpers/cli.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
 import { pushLayout, skopeoDigest } from '../helpers/skopeo.js';
@@ -102,6 +103,38 @@ describe('registry token auth', () => {
     expect(result.digest).toBe(indexDigest);
     expect(tokens.requests[0]).toMatchObject({ authenticated: false });
     await client.close();
+  });
+
+  it('dockerhub inspect works in token mode with the Docker login, and its digests match skopeo', async () => {
+    const ref = `${registry.host}/secure/multi:1.0`;
+    const config = join(work, 'docker-config');
+    await mkdir(config, { recursive: true });
+    const authField = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+    await writeFile(
+      join(config, 'config.json'),
+      JSON.stringify({ auths: { [registry.host]: { auth: authField } } }),
+    );
+    const saved = { ...process.env };
+    Object.assign(process.env, { DOCKER_CONFIG: config });
+    try {
+      const res = await cli(['--json', 'inspect', ref]);
+      expect(res.code).toBe(0);
+      const data = JSON.parse(res.stdout) as { digest: string; manifests: Array<{ digest: string }> };
+      expect(data.digest).toBe(await skopeoDigest(`docker://${ref}`, { creds: `${USER}:${PASSWORD}` }));
+      expect(data.manifests).toHaveLength(3);
+      for (const m of data.manifests) {
+        expect(m.digest).toBe(
+          await skopeoDigest(`docker://${registry.host}/secure/multi@${m.digest}`, {
+            creds: `${USER}:${PASSWORD}`,
+          }),
+        );
+      }
+      const text = await cli(['inspect', ref]);
+      expect(text.stdout).toContain(data.digest);
+      expect(text.stdout + text.stderr).not.toContain(PASSWORD);
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('reports refused credentials clearly without echoing the password', async () => {

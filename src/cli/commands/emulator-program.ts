@@ -1,5 +1,61 @@
 /** Registers the commands for the local Docker Hub emulator and the offline demo. Command modules load lazily inside actions. */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { ProgramIO } from '../program.js';
+import type { EmulatorFlags } from './emulator.js';
 
-export function registerEmulatorCommands(_program: Command, _io: ProgramIO): void {}
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const registryModes = ['auto', 'distribution', 'builtin', 'none'];
+
+export function registerEmulatorCommands(program: Command, io: ProgramIO): void {
+  program
+    .command('emulator')
+    .description(
+      "run a local Docker Hub on 127.0.0.1 (requests validated against Docker's OpenAPI spec) with a registry " +
+        'beside it that trusts its tokens and syncs pushes into it; Ctrl-C stops both',
+    )
+    .option('--port <n>', 'Hub API port (default: any free port, printed on stderr)')
+    .option('--seed <file>', 'JSON seed: { users, orgs, repositories, webhooks }')
+    .option('--persist <file>', 'load the state from this file if it exists, save it after every change')
+    .addOption(
+      new Option(
+        '--registry <mode>',
+        'registry beside the emulator (auto: distribution if on PATH, else built-in)',
+      )
+        .choices(registryModes)
+        .default('auto'),
+    )
+    .option('--registry-port <n>', 'registry port (default: any free port)')
+    .option('--registry-url <url>', 'use a registry you run instead (nothing is spawned)')
+    .option('--storage <dir>', 'keep registry blobs in this directory (default: a temp dir, removed on exit)')
+    .option(
+      '--fault <rule>',
+      "inject failures, e.g. 'POST /v2/auth/token=429:5[:RETRY_AFTER]' (regex=status:times; repeatable)",
+      collect,
+    )
+    .option('--latency <ms>', 'added latency per Hub API request')
+    .action(async (f: EmulatorFlags, cmd: Command) => {
+      const { serveEmulator } = await import('./emulator.js');
+      // --registry-url replaces the default mode; an explicit --registry with it is a conflict.
+      const explicit = cmd.getOptionValueSource('registry') === 'cli';
+      await serveEmulator(io, {
+        ...f,
+        registry: explicit ? f.registry : f.registryUrl ? undefined : f.registry,
+      });
+    });
+
+  program
+    .command('demo')
+    .description(
+      'offline tour (no account, no network): start the emulator and a registry, log in, create a repository, ' +
+        'push a generated image, watch its tag arrive in the Hub API, inspect it, delete it, stop',
+    )
+    .addOption(
+      new Option('--registry <mode>', 'registry to run the tour against')
+        .choices(['auto', 'distribution', 'builtin'])
+        .default('auto'),
+    )
+    .action(async (f: { registry: 'auto' | 'distribution' | 'builtin' }) => {
+      const { runDemo } = await import('./demo.js');
+      await runDemo({ registry: f.registry, print: io.stdout });
+    });
+}

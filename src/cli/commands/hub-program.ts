@@ -1,4 +1,4 @@
-/** Registers the Hub management commands and the local emulator. Command modules load lazily. */
+/** Registers the Hub management commands. Command modules load lazily. */
 import type { Command } from 'commander';
 import { run, withClient } from '../action.js';
 import type { GlobalOptions } from '../context.js';
@@ -13,8 +13,6 @@ interface Flags {
   fullDescription?: string;
   private?: boolean;
   force?: boolean;
-  port?: string;
-  seed?: string;
 }
 
 async function load() {
@@ -133,34 +131,5 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
       await run(cmd, io, (g) =>
         withClient(hubClient(m, g, true), (h) => m.commands.hubTagDeleteCommand(h, arg)),
       );
-    });
-
-  program
-    .command('emulator')
-    .description(
-      "run a local Docker Hub on 127.0.0.1 (requests validated against Docker's OpenAPI spec); Ctrl-C stops",
-    )
-    .option('--port <n>', 'port (default: any free port, printed on stderr)')
-    .option('--seed <file>', 'JSON seed: { users, orgs, repositories }')
-    .action(async (f: Flags) => {
-      const { startEmulator, EmulatorState } = await import('../../emulator/index.js');
-      const { ValidationError } = await import('../../core/errors.js');
-      const port = f.port === undefined ? 0 : Number(f.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new ValidationError(`--port must be 0-65535, got "${f.port}"`);
-      const state = f.seed ? await EmulatorState.fromFile(f.seed) : undefined;
-      const emu = await startEmulator({ port, state });
-      io.stderr(
-        `Docker Hub emulator on ${emu.url} (${emu.spec ? `${emu.spec.operations} spec operations validated` : 'spec not found: requests not validated'})\n`,
-      );
-      io.stderr(`use it with: DOCKERHUB_API_URL=${emu.url} dockerhub …\n`);
-      io.onListening?.(emu.url);
-      await new Promise<void>((resolve) => {
-        const signal = io.signal;
-        if (signal) signal.addEventListener('abort', () => resolve(), { once: true });
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
-      await emu.stop();
     });
 }

@@ -2,9 +2,14 @@
 import type { EmulatorEnv, Route } from '../http.js';
 import { accessTokenRoutes } from './access-tokens.js';
 import { authRoutes } from './auth.js';
+import { legacyLoginRoutes } from './legacy-login.js';
 import { orgRoutes } from './orgs.js';
+import { registryEventRoutes } from './registry-events.js';
+import { registryTokenRoutes } from './registry-token.js';
 import { repositoryRoutes } from './repositories.js';
+import { searchRoutes } from './search.js';
 import { tagRoutes } from './tags.js';
+import { userOrgRoutes } from './user-orgs.js';
 
 export function allRoutes(env: EmulatorEnv): Route[] {
   return [
@@ -12,6 +17,13 @@ export function allRoutes(env: EmulatorEnv): Route[] {
     ...repositoryRoutes(env),
     ...tagRoutes(env),
     ...accessTokenRoutes(env),
+    // registry token service, registry notifications, built-in registry
+    ...registryTokenRoutes(env),
+    ...registryEventRoutes(env),
+    // search, the current user's organizations (and the deprecated login with its 2FA step)
+    ...legacyLoginRoutes(env),
+    ...searchRoutes(env),
+    ...userOrgRoutes(env),
     // organizations, members, invites, teams, permissions, immutable tags
     ...orgRoutes(env),
   ];
