@@ -4,6 +4,7 @@ export {
   findDistributionBinary,
   startDistributionRegistry,
 } from './distribution.js';
+export { EMULATED_ROLES, type EmulatedRole, OrgAdmin } from './org-state.js';
 export { readStateFile, StateFileWriter } from './persist.js';
 export {
   BUILTIN_REGISTRY_MODULE,
@@ -31,7 +32,14 @@ export {
 } from './server.js';
 export { createSigningKey, type SigningKey } from './signing-key.js';
 export { defaultSpecPath, loadSpecValidator, type SpecCheck, type SpecValidator } from './spec.js';
-export { type AuditEntry, type EmulatedWebhook, EmulatorState, type Seed } from './state.js';
+export {
+  type AuditEntry,
+  type EmulatedWebhook,
+  EmulatorState,
+  type Seed,
+  type SeedOrg,
+  type SeedOrgMember,
+} from './state.js';
 export {
   type Access,
   parseScope,

@@ -2,6 +2,17 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors.js';
+import {
+  compileRule,
+  type EmulatedInvite,
+  type EmulatedOrgSettings,
+  type EmulatedRole,
+  type EmulatedTeam,
+  type ImmutableTagRules,
+  OrgAdmin,
+  type OrgMembership,
+  type RepoPermission,
+} from './org-state.js';
 import { deserialiseFields, serialiseFields } from './persist.js';
 
 export interface SeedUser {
@@ -20,6 +31,13 @@ export interface SeedRepository {
   pull_count?: number;
   tags?: Array<{ name: string; digest?: string; size?: number }>;
 }
+/** An org member: a username (a plain member) or one with a role. */
+export type SeedOrgMember = string | { username: string; role?: EmulatedRole };
+export interface SeedOrg {
+  name: string;
+  members?: SeedOrgMember[];
+  teams?: Array<{ name: string; members?: string[] }>;
+}
 /** Where a repository's pushes (and tag deletes) are delivered, as Docker Hub webhooks. */
 export interface EmulatedWebhook {
   /** `namespace/name`. */
@@ -31,7 +49,7 @@ export interface EmulatedWebhook {
 
 export interface Seed {
   users?: SeedUser[];
-  orgs?: Array<{ name: string; members?: string[] }>;
+  orgs?: SeedOrg[];
   repositories?: SeedRepository[];
   webhooks?: EmulatedWebhook[];
   /** SCIM provisioning for one organization, reached with this bearer token (not a Hub JWT). */
@@ -58,6 +76,9 @@ export interface EmulatedRepository {
   star_count: number;
   pull_count: number;
   tags: Map<string, EmulatedTag>;
+  /** Team id → permission (CreateRepositoryGroup). */
+  team_permissions?: Map<number, RepoPermission>;
+  immutable_tags?: ImmutableTagRules;
 }
 
 export interface EmulatedPat {
@@ -117,6 +138,16 @@ export class EmulatorState {
   readonly repositories = new Map<string, EmulatedRepository>();
   readonly audit: AuditEntry[] = [];
   readonly pats = new Map<string, EmulatedPat>();
+  /** org → member → role and join date (`orgs` keeps who belongs; no entry means a plain member). */
+  readonly orgMemberships = new Map<string, Map<string, OrgMembership>>();
+  /** org → team name → team (Docker's "groups"). */
+  readonly orgTeams = new Map<string, Map<string, EmulatedTeam>>();
+  /** Pending invites by id. */
+  readonly orgInvites = new Map<string, EmulatedInvite>();
+  readonly orgSettings = new Map<string, EmulatedOrgSettings>();
+  nextTeamId = 1;
+  // Rules only, over the fields above: private, so that state stays plain data.
+  readonly #orgAdmin = new OrgAdmin(this);
   readonly webhooks: EmulatedWebhook[] = [];
   /** Organization access tokens by id. */
   readonly orgTokens = new Map<string, EmulatedOrgToken>();
@@ -131,6 +162,11 @@ export class EmulatorState {
   /** Called after every recorded mutation (persistence); not part of the state. */
   readonly #listeners = new Set<() => void>();
 
+  /** Roles, teams, invites and settings of organizations, and who administers a repository. */
+  get orgAdmin(): OrgAdmin {
+    return this.#orgAdmin;
+  }
+
   /** Simulates revocation of every JWT issued so far (the next call with one gets 401). */
   revokeTokens(): void {
     this.tokenGeneration++;
@@ -138,8 +174,20 @@ export class EmulatorState {
 
   constructor(seed: Seed = {}) {
     for (const u of seed.users ?? []) this.users.set(u.username, { ...u, uuid: randomUUID() });
-    for (const o of seed.orgs ?? [])
-      this.orgs.set(o.name, { name: o.name, members: new Set(o.members ?? []) });
+    for (const o of seed.orgs ?? []) {
+      this.orgs.set(o.name, { name: o.name, members: new Set() });
+      for (const m of o.members ?? []) {
+        const { username, role } = typeof m === 'string' ? { username: m, role: undefined } : m;
+        this.orgAdmin.setMember(o.name, username, role ?? 'member');
+      }
+      for (const t of o.teams ?? []) {
+        const team = this.orgAdmin.addTeam(o.name, t.name);
+        for (const u of t.members ?? []) {
+          if (!this.orgAdmin.role(o.name, u)) this.orgAdmin.setMember(o.name, u, 'member');
+          team.members.add(u);
+        }
+      }
+    }
     this.scim = seed.scim ? { ...seed.scim } : undefined;
     if (this.scim && !this.orgs.has(this.scim.org))
       this.orgs.set(this.scim.org, { name: this.scim.org, members: new Set() });
@@ -232,6 +280,18 @@ export class EmulatorState {
   canWrite(user: string | undefined, namespace: string): boolean {
     if (!user) return false;
     return user === namespace || (this.orgs.get(namespace)?.members.has(user) ?? false);
+  }
+
+  /**
+   * Whether the repository's immutable-tag rules protect this tag from being deleted or overwritten.
+   * Enabled with no rules means every tag (Hub's "all tags are immutable"); otherwise a rule must match
+   * the whole tag.
+   */
+  isImmutableTag(namespace: string, name: string, tag: string): boolean {
+    const settings = this.repositories.get(this.key(namespace, name))?.immutable_tags;
+    if (!settings?.enabled) return false;
+    if (settings.rules.length === 0) return true;
+    return settings.rules.some((r) => compileRule(r)?.test(tag) ?? false);
   }
 
   /**

@@ -16,6 +16,7 @@ import { AuditLogs } from './audit-logs.js';
 import { HubAuth } from './auth.js';
 import { LegacyAuth } from './legacy-auth.js';
 import { OrgAccessTokens } from './org-access-tokens.js';
+import { Orgs } from './orgs.js';
 import { Repositories } from './repositories.js';
 import { ScimClient } from './scim.js';
 import { Search } from './search.js';
@@ -38,6 +39,8 @@ export interface HubRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** Extra request headers (e.g. `accept: text/csv` for an export). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
   /** Statuses returned instead of thrown (e.g. 404 for HEAD existence checks). */
   allowStatus?: number[];
@@ -79,6 +82,8 @@ export class HubClient {
   readonly search: Search;
   readonly orgAccessTokens: OrgAccessTokens;
   readonly auditLogs: AuditLogs;
+  /** Organizations: settings, members, invites, teams. */
+  readonly orgs: Orgs;
   readonly #ownsTransport: boolean;
 
   constructor(opts: HubClientOptions = {}) {
@@ -99,6 +104,7 @@ export class HubClient {
     this.search = new Search(this);
     this.orgAccessTokens = new OrgAccessTokens(this);
     this.auditLogs = new AuditLogs(this);
+    this.orgs = new Orgs(this);
   }
 
   /** A SCIM client on this client's base URL and transport; SCIM takes its own token, not the JWT. */
@@ -134,6 +140,7 @@ export class HubClient {
         headers: {
           accept: 'application/json',
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...req.headers,
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body,

@@ -22,6 +22,7 @@ export {
   type HubRequest,
   path,
 } from './client.js';
+export { assertImmutableTagRule, ImmutableTags, type ImmutableTagsSettings } from './immutable-tags.js';
 export {
   LegacyAuth,
   type LegacyLoginParams,
@@ -39,12 +40,41 @@ export {
   type UpdateOrgAccessTokenParams,
 } from './org-access-tokens.js';
 export {
+  type BulkInviteParams,
+  type BulkInviteResult,
+  type Invite,
+  MAX_BULK_INVITEES,
+  OrgInvites,
+} from './org-invites.js';
+export {
+  MEMBER_TYPES,
+  type MemberType,
+  type OrgMember,
+  type OrgMemberFilters,
+  OrgMembers,
+} from './org-members.js';
+export { ORG_ROLES, type OrgRole } from './org-roles.js';
+export {
+  type OrgSettings,
+  OrgSettingsApi,
+  type OrgSettingsChanges,
+  type RestrictedImages,
+} from './org-settings.js';
+export { OrgTeams, type Team, type TeamListFilters, type TeamMember, TeamMembers } from './org-teams.js';
+export { Orgs } from './orgs.js';
+export {
   assertRepositoryName,
   Repositories,
   type Repository,
   type RepositoryCreateParams,
   type RepositoryListParams,
 } from './repositories.js';
+export {
+  REPOSITORY_PERMISSIONS,
+  type RepositoryPermission,
+  RepositoryPermissions,
+  type RepositoryTeamGrant,
+} from './repository-permissions.js';
 export {
   SCIM_MEDIA_TYPE,
   SCIM_USER_SCHEMA,

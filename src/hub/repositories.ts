@@ -3,6 +3,8 @@ import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import type { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
+import { ImmutableTags } from './immutable-tags.js';
+import { RepositoryPermissions } from './repository-permissions.js';
 
 export interface Repository {
   name: string;
@@ -48,7 +50,15 @@ export function assertRepositoryName(name: string): void {
 }
 
 export class Repositories {
-  constructor(private readonly hub: HubClient) {}
+  /** Team access: `hub.repositories.permissions.grantTeam(...)`. */
+  readonly permissions: RepositoryPermissions;
+  /** `hub.repositories.immutableTags.update(...)` / `.verify(...)`. */
+  readonly immutableTags: ImmutableTags;
+
+  constructor(private readonly hub: HubClient) {
+    this.permissions = new RepositoryPermissions(hub);
+    this.immutableTags = new ImmutableTags(hub);
+  }
 
   list(params: RepositoryListParams): PagedList<Repository> {
     const { namespace, ...query } = params;

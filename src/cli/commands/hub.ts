@@ -6,7 +6,7 @@ import { formatBytes, keyValues, table } from '../render.js';
 import type { CommandResult } from './registry-read.js';
 
 /** Only the first page (the default for listings; `--all` walks them all). */
-async function firstPage<T>(list: PagedList<T>): Promise<T[]> {
+export async function firstPage<T>(list: PagedList<T>): Promise<T[]> {
   const first = await list.pages().next();
   return first.done ? [] : first.value.items;
 }
@@ -21,7 +21,7 @@ export function splitRepo(arg: string): { namespace: string; name: string; tag?:
   return { namespace: m[1] as string, name: m[2] as string, tag: m[3] };
 }
 
-function pageSize(v: string | undefined): number | undefined {
+export function pageSize(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 100)

@@ -5,6 +5,7 @@ import { auditLogRoutes } from './audit-logs.js';
 import { authRoutes } from './auth.js';
 import { legacyLoginRoutes } from './legacy-login.js';
 import { orgAccessTokenRoutes } from './org-access-tokens.js';
+import { orgRoutes } from './orgs.js';
 import { registryEventRoutes } from './registry-events.js';
 import { registryTokenRoutes } from './registry-token.js';
 import { repositoryRoutes } from './repositories.js';
@@ -30,5 +31,7 @@ export function allRoutes(env: EmulatorEnv): Route[] {
     ...orgAccessTokenRoutes(env),
     ...auditLogRoutes(env),
     ...scimRoutes(env),
+    // organizations, members, invites, teams, permissions, immutable tags
+    ...orgRoutes(env),
   ];
 }

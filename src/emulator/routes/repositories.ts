@@ -28,6 +28,10 @@ export function repoView(r: EmulatedRepository): Json {
     date_registered: r.date_registered,
     full_description: r.full_description,
     content_types: ['image'],
+    immutable_tags_settings: {
+      enabled: r.immutable_tags?.enabled ?? false,
+      rules: r.immutable_tags?.rules ?? [],
+    },
   };
 }
 

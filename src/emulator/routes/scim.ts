@@ -291,7 +291,7 @@ export function scimRoutes({ state, baseUrl }: EmulatorEnv): Route[] {
         user = { username, password: randomBytes(24).toString('hex'), email, uuid: randomUUID() };
         state.users.set(username, user);
       }
-      o.members.add(user.username);
+      state.orgAdmin.setMember(o.name, user.username, 'member');
       state.scimInactive.delete(user.username);
       const p = profile(user.username);
       p.givenName = body.name?.givenName ?? p.givenName;
@@ -327,11 +327,11 @@ export function scimRoutes({ state, baseUrl }: EmulatorEnv): Route[] {
       prof.lastModified = new Date().toISOString();
       const wasActive = !state.scimInactive.has(user.username);
       if (wasActive && !active) {
-        o.members.delete(user.username);
+        state.orgAdmin.removeMember(o.name, user.username);
         state.scimInactive.add(user.username);
         state.record('org.member.remove', 'scim', { org: o.name, member: user.username, via: 'scim' });
       } else if (!wasActive && active) {
-        o.members.add(user.username);
+        state.orgAdmin.setMember(o.name, user.username, 'member');
         state.scimInactive.delete(user.username);
         state.record('org.member.add', 'scim', { org: o.name, member: user.username, via: 'scim' });
       } else {

@@ -38,6 +38,8 @@ export function tagRoutes({ state }: EmulatorEnv): Route[] {
       const repo = visibleRepo(state, ctx, p.ns as string, p.repo as string);
       if (!repo?.tags.has(p.tag as string)) return notFound(ctx, 'tag');
       if (!state.canWrite(ctx.user, repo.namespace)) return forbidden(ctx);
+      if (state.isImmutableTag(repo.namespace, repo.name, p.tag as string))
+        return forbidden(ctx, `tag ${p.tag} is immutable and cannot be deleted`);
       repo.tags.delete(p.tag as string);
       state.record('tag.delete', ctx.user, { repository: `${repo.namespace}/${repo.name}`, tag: p.tag });
       send(ctx.res, 204);

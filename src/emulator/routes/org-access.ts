@@ -1,0 +1,51 @@
+/** Who may do what in an organization: members read, owners change. Replies with the refusal itself. */
+import { type Ctx, fail, forbidden, type Json, notFound, unauthorized } from '../http.js';
+import type { EmulatedRole } from '../org-state.js';
+import type { EmulatorState } from '../state.js';
+
+export type Need = 'member' | 'owner';
+
+/** The caller's role in the org when they may proceed; otherwise replies 401/404/403 and gives undefined. */
+export function orgAccess(state: EmulatorState, ctx: Ctx, org: string, need: Need): EmulatedRole | undefined {
+  if (!ctx.user) {
+    unauthorized(ctx);
+    return undefined;
+  }
+  if (!state.orgs.has(org)) {
+    notFound(ctx, `organization ${org}`);
+    return undefined;
+  }
+  const role = state.orgAdmin.role(org, ctx.user);
+  if (!role) {
+    forbidden(ctx, `${ctx.user} is not a member of ${org}`);
+    return undefined;
+  }
+  if (need === 'owner' && role !== 'owner') {
+    forbidden(ctx, `only owners of ${org} can do this`);
+    return undefined;
+  }
+  return role;
+}
+
+export const badRequest = (ctx: Ctx, detail: string) => fail(ctx, 400, detail);
+
+const ROLE_LABEL: Record<EmulatedRole, string> = { owner: 'Owner', editor: 'Editor', member: 'Member' };
+
+/** An org member as Hub shows one; the email only to owners. */
+export function memberView(state: EmulatorState, org: string, username: string, showEmail: boolean): Json {
+  const user = state.users.get(username);
+  const role = state.orgAdmin.role(org, username) ?? 'member';
+  return {
+    id: user?.uuid ?? username,
+    username,
+    full_name: '',
+    type: 'User',
+    ...(showEmail ? { email: user?.email ?? '' } : {}),
+    role: ROLE_LABEL[role],
+    groups: state.orgAdmin.teamNames(org, username),
+    is_guest: false,
+    ...(state.orgAdmin.dateJoined(org, username)
+      ? { date_joined: state.orgAdmin.dateJoined(org, username) }
+      : {}),
+  };
+}

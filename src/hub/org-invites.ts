@@ -1,0 +1,102 @@
+/**
+ * Organization invites (spec tag `invites`): list the pending ones, cancel, resend, and invite people in
+ * bulk by Docker ID or email (`dry_run` reports what would happen without sending anything).
+ */
+import { ValidationError } from '../core/errors.js';
+import { type HubClient, path } from './client.js';
+import { assertName, assertOrgRole, type OrgRole } from './org-roles.js';
+
+export interface Invite {
+  id: string;
+  inviter_username?: string;
+  /** A Docker ID, or an email address for people without an account. */
+  invitee: string;
+  org?: string;
+  team?: string;
+  created_at?: string;
+  [key: string]: unknown;
+}
+
+export interface BulkInviteParams {
+  org: string;
+  team?: string;
+  role?: OrgRole;
+  invitees: string[];
+  dry_run?: boolean;
+}
+
+export interface BulkInviteResult {
+  invitee: string;
+  /** e.g. `invited`, `existing_org_member`, `invalid_email_or_docker_id`. */
+  status: string;
+  invite?: Invite;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DOCKER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+export const MAX_BULK_INVITEES = 1000;
+
+function validate(params: BulkInviteParams): void {
+  assertName('organization', params.org);
+  if (params.team !== undefined) assertName('team', params.team);
+  if (params.role !== undefined) assertOrgRole(params.role);
+  if (params.invitees.length === 0)
+    throw new ValidationError('give at least one invitee (Docker ID or email)');
+  if (params.invitees.length > MAX_BULK_INVITEES)
+    throw new ValidationError(
+      `at most ${MAX_BULK_INVITEES} invitees per request, got ${params.invitees.length}`,
+    );
+  for (const i of params.invitees)
+    if (!EMAIL.test(i) && !DOCKER_ID.test(i))
+      throw new ValidationError(`"${i}" is neither a Docker ID nor an email address`);
+}
+
+export class OrgInvites {
+  constructor(private readonly hub: HubClient) {}
+
+  /** The pending invites (Hub returns them all at once, not in pages). Owners only. */
+  async list(org: string): Promise<Invite[]> {
+    assertName('organization', org);
+    const body = await this.hub.call<{ data?: Invite[] } | undefined>({
+      method: 'GET',
+      path: path`/v2/orgs/${org}/invites`,
+      operation: 'docker.org.invite.list',
+      attributes: { org },
+    });
+    return body?.data ?? [];
+  }
+
+  /** Destructive: the invite stops working. */
+  async cancel(id: string): Promise<void> {
+    this.hub.assertDestructiveAllowed(`cancelling invite ${id}`);
+    assertName('invite id', id);
+    await this.hub.call<void>({
+      method: 'DELETE',
+      path: path`/v2/invites/${id}`,
+      operation: 'docker.org.invite.cancel',
+    });
+  }
+
+  async resend(id: string): Promise<void> {
+    assertName('invite id', id);
+    await this.hub.call<void>({
+      method: 'PATCH',
+      path: path`/v2/invites/${id}/resend`,
+      operation: 'docker.org.invite.resend',
+    });
+  }
+
+  /** One result per invitee. Docker's spec nests the list one level too deep; both shapes are read. */
+  async bulk(params: BulkInviteParams): Promise<BulkInviteResult[]> {
+    validate(params);
+    const body = await this.hub.call<{ invitees?: BulkInviteResult[] | { invitees?: BulkInviteResult[] } }>({
+      method: 'POST',
+      path: '/v2/invites/bulk',
+      body: params,
+      operation: 'docker.org.invite.bulk',
+      attributes: { org: params.org, invitees: params.invitees.length },
+    });
+    const list = body?.invitees;
+    return (Array.isArray(list) ? list : list?.invitees) ?? [];
+  }
+}

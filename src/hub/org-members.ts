@@ -1,0 +1,122 @@
+/**
+ * Organization members (spec tag `orgs`): list with filters, CSV export, role change, removal.
+ * Docker's spec declares the list response as an array of pages and the export as an array of objects;
+ * the list accepts either shape, and the export is returned as the CSV text (or stream) it is.
+ */
+import type { Readable } from 'node:stream';
+import type { APIPromise } from '../core/api-promise.js';
+import { ValidationError } from '../core/errors.js';
+import { PagedList } from '../core/pagination.js';
+import { instrument } from '../core/telemetry.js';
+import { type HubClient, type HubPageResponse, path } from './client.js';
+import { assertName, assertOrgRole, assertPaging, type OrgRole } from './org-roles.js';
+
+export interface OrgMember {
+  id?: string;
+  username: string;
+  full_name?: string;
+  email?: string;
+  /** As Hub reports it: `Owner`, `Member`, `Invitee` (and `Editor`, which the spec's enum omits). */
+  role?: string;
+  type?: string;
+  /** Names of the teams the member is in. */
+  groups?: string[];
+  is_guest?: boolean;
+  date_joined?: string;
+  [key: string]: unknown;
+}
+
+export const MEMBER_TYPES = ['all', 'invitee', 'member'] as const;
+export type MemberType = (typeof MEMBER_TYPES)[number];
+
+export interface OrgMemberFilters {
+  /** Free text (username, name or email). Docker's spec types it as an integer, wrongly. */
+  search?: string;
+  type?: MemberType;
+  role?: OrgRole;
+  /** Include pending invites. */
+  invites?: boolean;
+  page?: number;
+  page_size?: number;
+}
+
+/** Hub's page, or the spec's array of pages, or a bare array: all read as one page. */
+function asPage<T>(body: unknown): HubPageResponse<T> {
+  if (!Array.isArray(body)) return (body ?? {}) as HubPageResponse<T>;
+  const first = body[0] as HubPageResponse<T> | undefined;
+  if (first && typeof first === 'object' && Array.isArray(first.results)) return first;
+  return { results: body as T[], count: body.length };
+}
+
+export class OrgMembers {
+  constructor(private readonly hub: HubClient) {}
+
+  list(org: string, filters: OrgMemberFilters = {}): PagedList<OrgMember> {
+    assertName('organization', org);
+    assertPaging(filters);
+    if (filters.role !== undefined) assertOrgRole(filters.role);
+    if (filters.type !== undefined && !MEMBER_TYPES.includes(filters.type))
+      throw new ValidationError(`unknown member type "${filters.type}"; valid: ${MEMBER_TYPES.join(', ')}`);
+    const first = {
+      method: 'GET',
+      path: path`/v2/orgs/${org}/members`,
+      query: { ...filters },
+      operation: 'docker.org.member.list',
+      attributes: { org },
+    };
+    return new PagedList<OrgMember>(async (cursor) => {
+      const body = await this.hub.call<unknown>(
+        cursor ? { ...first, path: cursor, query: undefined } : first,
+      );
+      const page = asPage<OrgMember>(body);
+      return { items: page.results ?? [], next: page.next ?? undefined, total: page.count };
+    });
+  }
+
+  /** The members as CSV, streamed (for large organizations; the caller must consume or destroy it). */
+  exportStream(org: string): Promise<Readable> {
+    assertName('organization', org);
+    return instrument('docker.org.member.export', { org }, async () => {
+      const res = await this.hub.send({
+        method: 'GET',
+        path: path`/v2/orgs/${org}/members/export`,
+        headers: { accept: 'text/csv' },
+        operation: 'docker.org.member.export',
+      });
+      return res.body;
+    });
+  }
+
+  /** The members as CSV text (columns as Hub sends them: Name, Username, Email, Type, Role, …). */
+  async export(org: string): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await this.exportStream(org)) chunks.push(Buffer.from(chunk as Uint8Array));
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  updateRole(org: string, username: string, role: OrgRole): APIPromise<OrgMember> {
+    assertName('organization', org);
+    assertName('username', username);
+    assertOrgRole(role);
+    return this.hub.call<OrgMember>({
+      method: 'PUT',
+      path: path`/v2/orgs/${org}/members/${username}`,
+      body: { role },
+      operation: 'docker.org.member.update',
+      attributes: { org },
+    });
+  }
+
+  /** Destructive: the user leaves the organization and all its teams. */
+  async remove(org: string, username: string): Promise<void> {
+    this.hub.assertDestructiveAllowed(`removing ${username} from organization ${org}`);
+    assertName('organization', org);
+    assertName('username', username);
+    await this.hub.call<void>({
+      method: 'DELETE',
+      path: path`/v2/orgs/${org}/members/${username}`,
+      operation: 'docker.org.member.remove',
+      attributes: { org },
+    });
+  }
+}

@@ -1,0 +1,24 @@
+/** What the org resources share: member roles and the checks that run before any request. */
+import { ValidationError } from '../core/errors.js';
+
+/** Roles a member can be given (`PUT /v2/orgs/{org}/members/{user}` and the `role` filter). */
+export const ORG_ROLES = ['owner', 'editor', 'member'] as const;
+export type OrgRole = (typeof ORG_ROLES)[number];
+
+export function assertOrgRole(role: string): asserts role is OrgRole {
+  if (!ORG_ROLES.includes(role as OrgRole))
+    throw new ValidationError(`unknown role "${role}"; valid: ${ORG_ROLES.join(', ')}`);
+}
+
+export function assertPaging(query: { page?: number; page_size?: number }): void {
+  if (query.page !== undefined && (!Number.isInteger(query.page) || query.page < 1))
+    throw new ValidationError(`page must be a positive integer, got ${query.page}`);
+  if (query.page_size !== undefined && (!Number.isInteger(query.page_size) || query.page_size < 1))
+    throw new ValidationError(`page_size must be a positive integer, got ${query.page_size}`);
+}
+
+/** A non-empty name that fits in one path segment. */
+export function assertName(what: string, value: string): void {
+  if (!value.trim() || value.includes('/'))
+    throw new ValidationError(`invalid ${what} "${value}": give a non-empty name without "/"`);
+}

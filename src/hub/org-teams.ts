@@ -1,0 +1,168 @@
+/**
+ * Teams of an organization. Docker's spec and API call them "groups" (`/v2/orgs/{org}/groups`, spec tag
+ * `groups`); the SDK says teams, as Docker Hub's UI does.
+ */
+import type { APIPromise } from '../core/api-promise.js';
+import type { PagedList } from '../core/pagination.js';
+import { type HubClient, path } from './client.js';
+import { assertName, assertPaging } from './org-roles.js';
+
+export interface Team {
+  id: number;
+  uuid?: string;
+  name: string;
+  member_count?: number;
+  [key: string]: unknown;
+}
+
+export interface TeamMember {
+  id?: string;
+  username: string;
+  full_name?: string;
+  /** Only shown to owners. */
+  email?: string;
+  type?: string;
+  date_joined?: string;
+  [key: string]: unknown;
+}
+
+export interface TeamListFilters {
+  /** Only the teams this user is in. */
+  username?: string;
+  search?: string;
+  page?: number;
+  page_size?: number;
+}
+
+export class TeamMembers {
+  constructor(private readonly hub: HubClient) {}
+
+  list(
+    org: string,
+    team: string,
+    query: { search?: string; page?: number; page_size?: number } = {},
+  ): PagedList<TeamMember> {
+    assertName('organization', org);
+    assertName('team', team);
+    assertPaging(query);
+    return this.hub.list<TeamMember>({
+      method: 'GET',
+      path: path`/v2/orgs/${org}/groups/${team}/members`,
+      query,
+      operation: 'docker.org.team.member.list',
+      attributes: { org, team },
+    });
+  }
+
+  /** `member`: a Docker ID (or email) of someone already in the organization. */
+  async add(org: string, team: string, member: string): Promise<void> {
+    assertName('organization', org);
+    assertName('team', team);
+    assertName('member', member);
+    await this.hub.call<void>({
+      method: 'POST',
+      path: path`/v2/orgs/${org}/groups/${team}/members`,
+      body: { member },
+      operation: 'docker.org.team.member.add',
+      attributes: { org, team },
+    });
+  }
+
+  /** Destructive: the user loses the team's repository permissions. */
+  async remove(org: string, team: string, username: string): Promise<void> {
+    this.hub.assertDestructiveAllowed(`removing ${username} from team ${org}/${team}`);
+    assertName('organization', org);
+    assertName('team', team);
+    assertName('username', username);
+    await this.hub.call<void>({
+      method: 'DELETE',
+      path: path`/v2/orgs/${org}/groups/${team}/members/${username}`,
+      operation: 'docker.org.team.member.remove',
+      attributes: { org, team },
+    });
+  }
+}
+
+export class OrgTeams {
+  readonly members: TeamMembers;
+
+  constructor(private readonly hub: HubClient) {
+    this.members = new TeamMembers(hub);
+  }
+
+  list(org: string, filters: TeamListFilters = {}): PagedList<Team> {
+    assertName('organization', org);
+    assertPaging(filters);
+    return this.hub.list<Team>({
+      method: 'GET',
+      path: path`/v2/orgs/${org}/groups`,
+      query: { ...filters },
+      operation: 'docker.org.team.list',
+      attributes: { org },
+    });
+  }
+
+  create(org: string, name: string): APIPromise<Team> {
+    assertName('organization', org);
+    assertName('team', name);
+    return this.hub.call<Team>({
+      method: 'POST',
+      path: path`/v2/orgs/${org}/groups`,
+      body: { name },
+      operation: 'docker.org.team.create',
+      attributes: { org, team: name },
+    });
+  }
+
+  get(org: string, team: string): APIPromise<Team> {
+    assertName('organization', org);
+    assertName('team', team);
+    return this.hub.call<Team>({
+      method: 'GET',
+      path: path`/v2/orgs/${org}/groups/${team}`,
+      operation: 'docker.org.team.get',
+      attributes: { org, team },
+    });
+  }
+
+  /** PUT: replaces the team's details (today, only its name). */
+  replace(org: string, team: string, details: { name: string }): APIPromise<Team> {
+    assertName('organization', org);
+    assertName('team', team);
+    assertName('team', details.name);
+    return this.hub.call<Team>({
+      method: 'PUT',
+      path: path`/v2/orgs/${org}/groups/${team}`,
+      body: { name: details.name },
+      operation: 'docker.org.team.replace',
+      attributes: { org, team },
+    });
+  }
+
+  /** PATCH: changes only the fields given. */
+  update(org: string, team: string, changes: { name?: string }): APIPromise<Team> {
+    assertName('organization', org);
+    assertName('team', team);
+    if (changes.name !== undefined) assertName('team', changes.name);
+    return this.hub.call<Team>({
+      method: 'PATCH',
+      path: path`/v2/orgs/${org}/groups/${team}`,
+      body: changes,
+      operation: 'docker.org.team.update',
+      attributes: { org, team },
+    });
+  }
+
+  /** Destructive: members leave the team and the team's repository permissions go with it. */
+  async delete(org: string, team: string): Promise<void> {
+    this.hub.assertDestructiveAllowed(`deleting team ${org}/${team}`);
+    assertName('organization', org);
+    assertName('team', team);
+    await this.hub.call<void>({
+      method: 'DELETE',
+      path: path`/v2/orgs/${org}/groups/${team}`,
+      operation: 'docker.org.team.delete',
+      attributes: { org, team },
+    });
+  }
+}
