@@ -135,8 +135,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return;
     }
     const user = await authenticate(req);
-    // SCIM routes check their own bearer (a SCIM token, not a Hub JWT).
-    if (req.headers.authorization && !user && !url.pathname.startsWith('/v2/scim/')) {
+    // SCIM routes check their own bearer (a SCIM token, not a Hub JWT); so does the Scout exporter (a PAT).
+    const ownBearer = url.pathname.startsWith('/v2/scim/') || url.pathname.startsWith('/v1/exporter/');
+    if (req.headers.authorization && !user && !ownBearer) {
       // As Docker Hub: a bearer that is expired, revoked or forged is refused outright.
       send(res, 401, { detail: 'invalid or expired token', message: 'invalid or expired token' });
       return;

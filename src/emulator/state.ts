@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '../core/errors.js';
+import { type ScoutSeed, ScoutState } from './scout/seed.js';
 
 export interface SeedUser {
   username: string;
@@ -19,6 +20,8 @@ export interface Seed {
   users?: SeedUser[];
   orgs?: Array<{ name: string; members?: string[] }>;
   repositories?: SeedRepository[];
+  /** Docker Scout's data: images with packages and vulnerabilities, policies, recommendations. */
+  scout?: ScoutSeed;
 }
 
 export interface EmulatedTag {
@@ -68,6 +71,7 @@ export class EmulatorState {
   readonly repositories = new Map<string, EmulatedRepository>();
   readonly audit: AuditEntry[] = [];
   readonly pats = new Map<string, EmulatedPat>();
+  readonly scout: ScoutState;
   /** Tokens carry the generation they were issued in; `revokeTokens()` refuses all earlier ones. */
   tokenGeneration = 0;
 
@@ -77,6 +81,7 @@ export class EmulatorState {
   }
 
   constructor(seed: Seed = {}) {
+    this.scout = new ScoutState(seed.scout);
     for (const u of seed.users ?? []) this.users.set(u.username, { ...u, uuid: randomUUID() });
     for (const o of seed.orgs ?? [])
       this.orgs.set(o.name, { name: o.name, members: new Set(o.members ?? []) });
@@ -160,6 +165,15 @@ export class EmulatorState {
         pat.last_used = new Date().toISOString();
         return identifier;
       }
+    }
+    return undefined;
+  }
+
+  /** The owner of an active, unexpired PAT (the Scout exporter takes a PAT as bearer). */
+  patOwner(token: string): string | undefined {
+    for (const pat of this.pats.values()) {
+      const expired = pat.expires_at !== undefined && Date.parse(pat.expires_at) < Date.now();
+      if (pat.token === token && pat.is_active && !expired) return pat.owner;
     }
     return undefined;
   }
