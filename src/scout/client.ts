@@ -48,7 +48,10 @@ export interface ScoutClientOptions extends Omit<HubClientOptions, 'baseUrl'> {
   registry?: RegistryClient;
   /** Registries reached over plain HTTP when resolving tags (loopback always is). */
   insecureRegistries?: readonly string[];
-  /** Default organization for queries (`Context.organization`); omit for public data only. */
+  /**
+   * Default organization for queries (`Context.organization`; default: env DOCKERHUB_SCOUT_ORG); without
+   * one, queries read public data only.
+   */
   organization?: string;
   /**
    * Bearer for the metrics exporter: a personal access token of an owner of the organization
@@ -76,7 +79,7 @@ export class ScoutClient {
     this.baseUrl = (opts.baseUrl ?? process.env.DOCKERHUB_SCOUT_URL ?? DEFAULT_SCOUT_URL).replace(/\/+$/, '');
     this.#ownsHub = !opts.hub;
     this.hub = opts.hub ?? new HubClient({ ...opts, baseUrl: opts.hubUrl });
-    this.organization = opts.organization;
+    this.organization = opts.organization ?? (process.env.DOCKERHUB_SCOUT_ORG || undefined);
     this.#insecure = opts.insecureRegistries ?? [];
     this.#registry = opts.registry;
     this.#ownsRegistry = !opts.registry;

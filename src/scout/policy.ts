@@ -13,7 +13,14 @@ import {
   type PolicySummaryFields,
 } from './documents/index.js';
 import { notAnalysed } from './summary.js';
-import type { ImageOptions, PolicyKind, PolicyReport, PolicyResult, PolicySummary } from './types.js';
+import {
+  type ImageOptions,
+  type PolicyKind,
+  type PolicyReport,
+  type PolicyResult,
+  type PolicySummary,
+  SEVERITIES,
+} from './types.js';
 import { toSeverity } from './vulnerabilities.js';
 
 export function policyReport(
@@ -73,14 +80,20 @@ export function toPolicyResult(p: PolicyFieldsByKind): PolicyResult {
   let deviations: PolicyResult['deviations'];
   switch (p.__typename) {
     case 'ScVulnerabilityPolicy':
-      deviations = (p.currentResult?.deviations ?? []).map((d) => ({
-        id: d.id,
-        vulnerability: d.vulnerability,
-        purl: d.purl,
-        severity: toSeverity(d.severity),
-        cvssScore: d.cvssScore ?? undefined,
-        fixedBy: d.fixedBy ?? undefined,
-      }));
+      deviations = (p.currentResult?.deviations ?? [])
+        .map((d) => ({
+          id: d.id,
+          vulnerability: d.vulnerability,
+          purl: d.purl,
+          severity: toSeverity(d.severity),
+          cvssScore: d.cvssScore ?? undefined,
+          fixedBy: d.fixedBy ?? undefined,
+        }))
+        .sort(
+          (a, b) =>
+            SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+            Number(b.cvssScore ?? 0) - Number(a.cvssScore ?? 0),
+        );
       break;
     case 'ScLicencePolicy':
       deviations = (p.currentResult?.deviations ?? []).map((d) => ({
