@@ -6,4 +6,5 @@ export * from './core/index.js';
 export * from './hub/index.js';
 export * from './reference/index.js';
 export * from './registry/index.js';
+export * from './scout/index.js';
 export * from './webhooks/index.js';

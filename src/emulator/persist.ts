@@ -53,8 +53,13 @@ export function deserialiseFields(target: object, doc: unknown): void {
     throw new ValidationError('not an emulator state file (no "format": "dockerhub-emulator-state")');
   if (d.version !== PERSIST_VERSION)
     throw new ValidationError(`emulator state file version ${String(d.version)} is not supported`);
+  fillFields(target, d.state as Record<string, unknown>);
+}
+
+/** Refills `target`'s own fields from encoded values; objects of a class (sub-states) are filled in place. */
+function fillFields(target: object, encoded: Record<string, unknown>): void {
   const fields = target as Record<string, unknown>;
-  for (const [key, raw] of Object.entries(d.state)) {
+  for (const [key, raw] of Object.entries(encoded)) {
     if (!Object.hasOwn(fields, key)) continue;
     const current = fields[key];
     const value = decodeValue(raw);
@@ -66,10 +71,18 @@ export function deserialiseFields(target: object, doc: unknown): void {
       for (const v of value) current.add(v);
     } else if (Array.isArray(current) && Array.isArray(value)) {
       current.splice(0, current.length, ...value);
+    } else if (isClassInstance(current) && raw && typeof raw === 'object' && !Array.isArray(raw)) {
+      fillFields(current, raw as Record<string, unknown>);
     } else if (typeof current !== 'function') {
       fields[key] = value;
     }
   }
+}
+
+function isClassInstance(value: unknown): value is object {
+  if (!value || typeof value !== 'object' || value instanceof Map || value instanceof Set) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto !== Object.prototype && proto !== null && !Array.isArray(value);
 }
 
 export async function readStateFile(path: string): Promise<unknown | undefined> {

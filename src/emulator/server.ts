@@ -193,8 +193,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return;
     }
     const user = await authenticate(req);
-    // SCIM routes check their own bearer (a SCIM token, not a Hub JWT); the registry token service takes
-    // Basic credentials, and registry notifications carry their own secret.
+    // SCIM routes check their own bearer (a SCIM token, not a Hub JWT), and so does the Scout exporter (a
+    // PAT); the registry token service takes Basic credentials, and registry notifications carry a secret.
     if (req.headers.authorization && !user && !checksOwnAuth(url.pathname)) {
       // As Docker Hub: a bearer that is expired, revoked or forged is refused outright.
       send(res, 401, { detail: 'invalid or expired token', message: 'invalid or expired token' });
@@ -285,5 +285,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 
 /** Paths whose requests carry something other than a Hub JWT in `Authorization`. */
 function checksOwnAuth(path: string): boolean {
-  return path.startsWith('/v2/scim/') || path === '/token' || path.startsWith('/_emulator/');
+  return (
+    path.startsWith('/v2/scim/') ||
+    path.startsWith('/v1/exporter/') ||
+    path === '/token' ||
+    path.startsWith('/_emulator/')
+  );
 }

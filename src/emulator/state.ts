@@ -14,6 +14,7 @@ import {
   type RepoPermission,
 } from './org-state.js';
 import { deserialiseFields, serialiseFields } from './persist.js';
+import { type ScoutSeed, ScoutState } from './scout/seed.js';
 
 export interface SeedUser {
   username: string;
@@ -54,6 +55,8 @@ export interface Seed {
   webhooks?: EmulatedWebhook[];
   /** SCIM provisioning for one organization, reached with this bearer token (not a Hub JWT). */
   scim?: { org: string; token: string };
+  /** Docker Scout's data: images with packages and vulnerabilities, policies, recommendations. */
+  scout?: ScoutSeed;
 }
 
 export interface EmulatedTag {
@@ -156,6 +159,7 @@ export class EmulatorState {
   readonly scimProfiles = new Map<string, ScimProfile>();
   /** Deactivated through SCIM: removed from the org, still known to the IdP so it can reactivate them. */
   readonly scimInactive = new Set<string>();
+  readonly scout: ScoutState;
   /** Tokens carry the generation they were issued in; `revokeTokens()` refuses all earlier ones. */
   tokenGeneration = 0;
 
@@ -173,6 +177,7 @@ export class EmulatorState {
   }
 
   constructor(seed: Seed = {}) {
+    this.scout = new ScoutState(seed.scout);
     for (const u of seed.users ?? []) this.users.set(u.username, { ...u, uuid: randomUUID() });
     for (const o of seed.orgs ?? []) {
       this.orgs.set(o.name, { name: o.name, members: new Set() });
@@ -313,6 +318,15 @@ export class EmulatorState {
         oat.last_used_at = new Date().toISOString();
         return identifier;
       }
+    }
+    return undefined;
+  }
+
+  /** The owner of an active, unexpired PAT (the Scout exporter takes a PAT as bearer). */
+  patOwner(token: string): string | undefined {
+    for (const pat of this.pats.values()) {
+      const expired = pat.expires_at !== undefined && Date.parse(pat.expires_at) < Date.now();
+      if (pat.token === token && pat.is_active && !expired) return pat.owner;
     }
     return undefined;
   }

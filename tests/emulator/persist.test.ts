@@ -7,6 +7,7 @@ import { ValidationError } from '../../src/core/errors.js';
 import { EmulatorState, StateFileWriter, startEmulator } from '../../src/emulator/index.js';
 import { decodeValue, encodeValue } from '../../src/emulator/persist.js';
 import { HubClient } from '../../src/hub/index.js';
+import { ALPINE_DIGEST, fakeDigest, scoutSeed } from '../helpers/scout-seed.js';
 
 const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
 let work: string;
@@ -118,5 +119,31 @@ describe('the codec and the writer', () => {
     broken.save();
     await broken.flush();
     expect(broken.lastError?.message).toMatch(/ENOENT/);
+  });
+
+  it('round-trips a state holding every kind of data (orgs, teams, tokens, SCIM, Scout, webhooks)', () => {
+    const seed = scoutSeed({ appV1: fakeDigest('v1'), appV2: fakeDigest('v2') });
+    const state = new EmulatorState({
+      ...seed,
+      orgs: [
+        ...(seed.orgs ?? []),
+        {
+          name: 'acme',
+          members: [{ username: 'carol', role: 'owner' }],
+          teams: [{ name: 'devs', members: ['carol'] }],
+        },
+      ],
+      scim: { org: 'acme', token: 'scim-token-for-tests-only' },
+      repositories: [{ namespace: 'acme', name: 'app', tags: [{ name: 'v1' }] }],
+      webhooks: [{ repository: 'acme/app', url: 'http://127.0.0.1:9/hook' }],
+    });
+    const restored = EmulatorState.deserialise(JSON.parse(JSON.stringify(state.serialise())));
+    expect(restored.serialise()).toEqual(state.serialise());
+    expect(restored.orgAdmin.role('acme', 'carol')).toBe('owner');
+    expect(restored.orgTeams.get('acme')?.get('devs')?.members.has('carol')).toBe(true);
+    expect(restored.scim).toEqual({ org: 'acme', token: 'scim-token-for-tests-only' });
+    // Sub-states keep their methods: Scout answers from the restored data.
+    expect(restored.scout.visible(ALPINE_DIGEST, undefined)?.digest).toBe(ALPINE_DIGEST);
+    expect(restored.webhooks).toEqual([{ repository: 'acme/app', url: 'http://127.0.0.1:9/hook' }]);
   });
 });

@@ -1,5 +1,138 @@
 /** Registers the commands for Docker Scout. Command modules load lazily inside actions. */
-import type { Command } from 'commander';
+import { type Command, CommanderError, Option } from 'commander';
+import { run, withClient } from '../action.js';
+import type { GlobalOptions } from '../context.js';
 import type { ProgramIO } from '../program.js';
+import type { CommandResult } from './registry-read.js';
+import type { CvesFlags, ImageFlags, PolicyFlags, SbomFlags } from './scout.js';
 
-export function registerScoutCommands(_program: Command, _io: ProgramIO): void {}
+/** `scout cves --exit-code` found vulnerabilities: distinct from failures (1) and usage errors (2). */
+export const EXIT_VULNERABILITIES = 3;
+
+type ScoutGlobals = GlobalOptions & { hubUrl?: string; scoutUrl?: string };
+
+async function load() {
+  const [scoutModule, commands] = await Promise.all([import('../../scout/index.js'), import('./scout.js')]);
+  return { scoutModule, commands };
+}
+
+function scoutClient(m: Awaited<ReturnType<typeof load>>, g: ScoutGlobals) {
+  return new m.scoutModule.ScoutClient({
+    baseUrl: g.scoutUrl,
+    hubUrl: g.hubUrl,
+    insecureRegistries: g.insecureRegistry,
+    timeoutMs: g.timeout ? Number(g.timeout) * 1000 : undefined,
+  });
+}
+
+export function registerScoutCommands(program: Command, io: ProgramIO): void {
+  const scout = program
+    .command('scout')
+    .description('Docker Scout: vulnerabilities, SBOMs, base image recommendations, policies, org metrics')
+    .option(
+      '--scout-url <url>',
+      'Docker Scout API base URL (default https://api.scout.docker.com, or DOCKERHUB_SCOUT_URL)',
+    )
+    .addHelpText(
+      'after',
+      `
+Scout reads your Docker Hub login (a JWT minted from DOCKER_HUB_USER/DOCKER_HUB_TOKEN or your Docker login).
+Images are references (tags are resolved to digests with the registry, one platform of a multi-platform
+image: --platform, default this machine's) or bare sha256: digests. Private images need --org.`,
+    );
+
+  const image = (name: string, description: string) =>
+    scout
+      .command(name)
+      .description(description)
+      .argument('<image>', 'image reference or sha256: digest')
+      .option('--org <organization>', 'read Scout data of this organization (private images)')
+      .option('--platform <os/arch[/variant]>', 'platform of a multi-platform image');
+
+  const action =
+    (
+      runner: (
+        m: Awaited<ReturnType<typeof load>>,
+        c: InstanceType<typeof m.scoutModule.ScoutClient>,
+      ) => Promise<CommandResult>,
+    ) =>
+    async (cmd: Command) => {
+      const m = await load();
+      await run(cmd, io, (g) => withClient(scoutClient(m, g as ScoutGlobals), (c) => runner(m, c)));
+    };
+
+  image('summary', 'vulnerability counts by severity of an image and of its base image').action(
+    (img: string, f: ImageFlags, cmd: Command) => action((m, c) => m.commands.summaryCommand(c, img, f))(cmd),
+  );
+
+  image('cves', 'list the vulnerabilities of an image (CVE, severity, CVSS, package, fixed version)')
+    .option('--severity <list>', 'only these severities, e.g. critical,high')
+    .option(
+      '--exit-code',
+      `exit with ${EXIT_VULNERABILITIES} when any vulnerability (at --severity) is found: for CI gates`,
+    )
+    .action(async (img: string, f: CvesFlags, cmd: Command) => {
+      let found = 0;
+      let severities: readonly string[] = [];
+      await action(async (m, c) => {
+        const result = await m.commands.cvesCommand(c, img, f);
+        found = result.found;
+        severities = result.severities;
+        return result;
+      })(cmd);
+      if (f.exitCode && found > 0) {
+        const message = `${found} vulnerabilities at ${severities.join('/')} severity in ${img}`;
+        const json = (cmd.optsWithGlobals() as GlobalOptions).json;
+        io.stderr(
+          json
+            ? `${JSON.stringify({ error: { name: 'VulnerabilitiesFound', message } })}\n`
+            : `dockerhub: ${message}\n`,
+        );
+        // Commander errors are taken as already printed; this one carries the gate's exit code.
+        throw new CommanderError(EXIT_VULNERABILITIES, 'dockerhub.scout.vulnerabilities', message);
+      }
+    });
+
+  image('sbom', 'export the packages of an image as an SBOM: SPDX 2.3 or CycloneDX 1.5 JSON')
+    .addOption(new Option('--format <format>', 'SBOM format').choices(['spdx', 'cyclonedx']).default('spdx'))
+    .option('-o, --output <file>', 'write to this file (a temp file renamed when complete) instead of stdout')
+    .action((img: string, f: SbomFlags, cmd: Command) =>
+      action((m, c) => m.commands.sbomCommand(c, img, f))(cmd),
+    );
+
+  image('recommendations', 'the base image and the tags Scout recommends instead of it').action(
+    (img: string, f: ImageFlags, cmd: Command) =>
+      action((m, c) => m.commands.recommendationsCommand(c, img, f))(cmd),
+  );
+
+  image(
+    'policy',
+    "the image's results against its organization's policies (default org: the image's namespace)",
+  )
+    .option('--stream <name>', 'stream (environment) for the organization summaries, default latest-indexed')
+    .action((img: string, f: PolicyFlags, cmd: Command) =>
+      action((m, c) => m.commands.policyCommand(c, img, f))(cmd),
+    );
+
+  scout
+    .command('compare')
+    .description('packages and vulnerabilities added, removed and changed from IMAGE1 to IMAGE2')
+    .argument('<image1>', 'the image compared from (e.g. the deployed one)')
+    .argument('<image2>', 'the image compared to (e.g. the candidate)')
+    .option('--org <organization>', 'read Scout data of this organization (private images)')
+    .option('--platform <os/arch[/variant]>', 'platform of multi-platform images')
+    .action((from: string, to: string, f: ImageFlags, cmd: Command) =>
+      action((m, c) => m.commands.compareCommand(c, from, to, f))(cmd),
+    );
+
+  scout
+    .command('metrics')
+    .description(
+      "an organization's vulnerability and policy metrics from the Scout exporter (PAT of an owner: DOCKERHUB_SCOUT_TOKEN or DOCKER_HUB_TOKEN)",
+    )
+    .argument('<org>', 'organization enrolled in Docker Scout')
+    .option('--raw', 'print the Prometheus text as served')
+    .action((org: string, f: { raw?: boolean }, cmd: Command) =>
+      action((m, c) => m.commands.metricsCommand(c, org, f))(cmd),
+    );
+}

@@ -10,6 +10,7 @@ import { registryEventRoutes } from './registry-events.js';
 import { registryTokenRoutes } from './registry-token.js';
 import { repositoryRoutes } from './repositories.js';
 import { scimRoutes } from './scim.js';
+import { scoutRoutes } from './scout.js';
 import { searchRoutes } from './search.js';
 import { tagRoutes } from './tags.js';
 import { userOrgRoutes } from './user-orgs.js';
@@ -33,5 +34,7 @@ export function allRoutes(env: EmulatorEnv): Route[] {
     ...scimRoutes(env),
     // organizations, members, invites, teams, permissions, immutable tags
     ...orgRoutes(env),
+    // Docker Scout
+    ...scoutRoutes(env),
   ];
 }
