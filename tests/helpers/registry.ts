@@ -13,7 +13,6 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBuiltinRegistry } from '../../src/emulator/builtin-registry/index.js';
 import { freePort } from './free-port.js';
 import type { TokenServer } from './token-server.js';
 
@@ -205,6 +204,9 @@ async function startBuiltin(opts: RegistryOptions): Promise<RunningRegistry> {
   live.set(marker, dir);
   try {
     const t = opts.tokenServer;
+    // Imported when needed: this helper also runs under plain Node (type stripping only), which cannot
+    // load the project's sources.
+    const { startBuiltinRegistry } = await import('../../src/emulator/builtin-registry/index.js');
     const registry = await startBuiltinRegistry({
       storageDir: opts.storage === 'memory' ? undefined : storageDir,
       auth:
