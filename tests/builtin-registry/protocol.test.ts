@@ -6,6 +6,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBuiltinRegistry } from '../../src/emulator/builtin-registry/index.js';
 import type { RegistryEvent, RunningRegistry } from '../../src/emulator/registry-types.js';
@@ -167,6 +169,72 @@ describe.each(['memory', 'disk'] as const)('built-in registry protocol (%s stora
     expect(put.status).toBe(201);
     const head = await wire.send('HEAD', `/v2/acme/streamed/blobs/${sha256(bytes)}`);
     expect(head.headers['content-length']).toBe(String(bytes.length));
+  });
+
+  it('undoes a chunk shorter than its Content-Range (SIZE_INVALID), keeping the upload consistent', async () => {
+    const location = String((await wire.send('POST', '/v2/acme/short/blobs/uploads/')).headers.location);
+    await wire.send('PATCH', location, { body: 'abc', headers: { 'content-range': '0-2' } });
+    // A streamed body (no Content-Length) that ends before the range it announced.
+    const short = await request(`${registry.url}${location}`, {
+      method: 'PATCH',
+      headers: { 'content-range': '3-12' },
+      body: Readable.from([Buffer.from('defgh')]),
+      dispatcher: wire.agent,
+    });
+    expect(short.statusCode).toBe(400);
+    expect(((await short.body.json()) as { errors: Array<{ code: string }> }).errors[0]?.code).toBe(
+      'SIZE_INVALID',
+    );
+    expect((await wire.send('GET', location)).headers.range).toBe('0-2');
+    await wire.send('PATCH', location, { body: 'defgh', headers: { 'content-range': '3-7' } });
+    expect((await wire.send('PUT', `${location}?digest=${sha256('abcdefgh')}`)).status).toBe(201);
+  });
+
+  it('keeps what an interrupted PATCH delivered, so the client can resume from the reported offset', async () => {
+    const whole = Buffer.alloc(2_000_000);
+    for (let i = 0; i < whole.length; i++) whole[i] = (i * 7) % 251;
+    const location = String((await wire.send('POST', '/v2/acme/resume/blobs/uploads/')).headers.location);
+    const received = async () => {
+      const range = String((await wire.send('GET', location)).headers.range);
+      return Number(range.split('-')[1]) + 1;
+    };
+    // Send the first 1 MB, then stall until the registry has some of it, then drop the connection.
+    const abort = new AbortController();
+    let stalled!: () => void;
+    const waiting = new Promise<void>((resolve) => {
+      stalled = resolve;
+    });
+    async function* body() {
+      yield whole.subarray(0, 1_000_000);
+      stalled();
+      await new Promise((r) => setTimeout(r, 10_000));
+    }
+    const broken = request(`${registry.url}${location}`, {
+      method: 'PATCH',
+      body: Readable.from(body()),
+      signal: abort.signal,
+    }).catch((e: unknown) => e);
+    await waiting;
+    for (let i = 0; i < 100 && (await received()) < 1_000_000; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    abort.abort();
+    expect(await broken).toBeInstanceOf(Error);
+    // The registry settles on what it stored; the client resumes there.
+    let offset = await received();
+    for (let i = 0; i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      const again = await received();
+      if (again === offset) break;
+      offset = again;
+    }
+    expect(offset).toBe(1_000_000);
+    const rest = await wire.send('PATCH', location, {
+      body: whole.subarray(offset),
+      headers: { 'content-range': `${offset}-${whole.length - 1}` },
+    });
+    expect(rest.headers.range).toBe(`0-${whole.length - 1}`);
+    expect((await wire.send('PUT', `${location}?digest=${sha256(whole)}`)).status).toBe(201);
+    expect((await wire.send('GET', `/v2/acme/resume/blobs/${sha256(whole)}`)).body.equals(whole)).toBe(true);
   });
 
   it('verifies sha512 digests, monolithic and chunked', async () => {
