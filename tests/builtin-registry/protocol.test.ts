@@ -3,7 +3,7 @@
  * uploads (monolithic, chunked, resumable, verified), ranged reads, mounts, manifests of all four kinds,
  * deletes and the events they raise, tag pagination, referrers, the catalog, and the errors for each misuse.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -615,11 +615,16 @@ describe('built-in registry on disk across restarts', () => {
       const first = await startBuiltinRegistry({ storageDir: dir });
       const wire = new Wire(first.url);
       const image = await pushImage(wire, 'acme/keep', 'v1');
+      // A long, deeply nested name: each component is its own folder, so no file name grows too long.
+      const deep = Array.from({ length: 60 }, (_, i) => `c${i}`).join('/');
+      const deepImage = await pushImage(wire, deep, 'v1');
       const location = String((await wire.send('POST', '/v2/acme/keep/blobs/uploads/')).headers.location);
       await wire.send('PATCH', location, { body: 'half' });
       await wire.close();
       await first.stop();
       await first.stop(); // idempotent
+      // What an interrupted metadata write leaves behind.
+      await writeFile(join(dir, 'repositories', 'acme', 'keep', '_repository.json.tmp-0123'), '{"tags":');
 
       const second = await startBuiltinRegistry({ storageDir: dir });
       const again = new Wire(second.url);
@@ -633,6 +638,12 @@ describe('built-in registry on disk across restarts', () => {
           name: 'acme/keep',
           tags: ['v1'],
         });
+        expect((await again.send('GET', `/v2/${deep}/manifests/v1`)).body.equals(deepImage.manifest)).toBe(
+          true,
+        );
+        expect(
+          ((await again.send('GET', '/v2/_catalog')).json as { repositories: string[] }).repositories,
+        ).toEqual(['acme/keep', deep].sort());
         expect((await again.send('GET', location)).code).toBe('BLOB_UPLOAD_UNKNOWN');
         expect(await readdir(join(dir, 'uploads'))).toEqual([]);
         expect((await filesUnder(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);

@@ -1,10 +1,11 @@
 /**
  * What the registry knows about each repository: tags, manifests (with what the referrers API needs) and
  * the blobs linked into it. The index always lives in memory; in disk mode every repository is also one
- * small JSON file, `<root>/repositories/<encoded name>.json`, rewritten (temp file + rename) on change.
+ * small JSON file, `<root>/repositories/<name>/_repository.json`, rewritten (temp file + rename) on change.
+ * (Name components never start with `_`, so the file cannot collide with a nested repository's folder.)
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { writeFileAtomic } from './disk-content-store.js';
 import { isRepositoryName } from './names.js';
 
@@ -44,6 +45,8 @@ export class RepositoryRecord {
   }
 }
 
+const FILE = '_repository.json';
+
 export interface MetadataStore {
   load(): Promise<Map<string, RepositoryRecord>>;
   /** Persists one repository as it is now (removing it when empty). */
@@ -63,19 +66,20 @@ export class DiskMetadata implements MetadataStore {
   }
 
   #path(name: string): string {
-    return join(this.#dir, `${encodeURIComponent(name)}.json`);
+    return join(this.#dir, ...name.split('/'), FILE);
   }
 
   async load(): Promise<Map<string, RepositoryRecord>> {
     await mkdir(this.#dir, { recursive: true });
     const repos = new Map<string, RepositoryRecord>();
-    for (const file of await readdir(this.#dir)) {
-      const path = join(this.#dir, file);
-      if (!file.endsWith('.json')) {
+    for (const entry of await readdir(this.#dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.startsWith(FILE)) continue;
+      const path = join(entry.parentPath, entry.name);
+      if (entry.name !== FILE) {
         await rm(path, { force: true }); // a temp file from an interrupted write
         continue;
       }
-      const name = decodeURIComponent(file.slice(0, -'.json'.length));
+      const name = relative(this.#dir, entry.parentPath).split(sep).join('/');
       if (!isRepositoryName(name)) continue;
       repos.set(name, RepositoryRecord.fromJSON(JSON.parse(await readFile(path, 'utf8'))));
     }
@@ -83,7 +87,12 @@ export class DiskMetadata implements MetadataStore {
   }
 
   async save(name: string, repo: RepositoryRecord): Promise<void> {
-    if (repo.empty) await rm(this.#path(name), { force: true });
-    else await writeFileAtomic(this.#path(name), JSON.stringify(repo));
+    const path = this.#path(name);
+    if (repo.empty) {
+      await rm(path, { force: true });
+      return;
+    }
+    await mkdir(join(path, '..'), { recursive: true });
+    await writeFileAtomic(path, JSON.stringify(repo));
   }
 }

@@ -122,7 +122,12 @@ export class UploadSessions {
         throw digestInvalid('provided digest did not match uploaded content', { expected: digest, actual });
       }
       this.#sessions.delete(session.id);
-      await this.store.commitUpload(session.repository, session.id, digest);
+      try {
+        await this.store.commitUpload(session.repository, session.id, digest);
+      } catch (err) {
+        await this.#area.discard(session.id).catch(() => undefined);
+        throw err;
+      }
       return session.size;
     });
   }
