@@ -1,6 +1,7 @@
 /**
- * Proves the test harness itself: a real distribution registry (no auth and token auth), the token
- * server, the OCI layout generator and the skopeo helpers agree with one another on every digest.
+ * Proves the test harness itself: a real distribution registry and the built-in one (no auth and token
+ * auth), the token server, the OCI layout generator and the skopeo helpers agree with one another on every
+ * digest.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -13,7 +14,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../helpers/free-port.js';
 import { OCI_INDEX, OCI_MANIFEST, type OciLayout, writeOciLayout } from '../helpers/oci-image.js';
-import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
+import { REGISTRY_KINDS, type RunningRegistry, startRegistry } from '../helpers/registry.js';
 import { pushLayout, skopeoDigest, skopeoInspect } from '../helpers/skopeo.js';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
 
@@ -99,222 +100,258 @@ describe('OCI layout generator', () => {
   });
 });
 
-describe('registry without auth', () => {
-  let registry: RunningRegistry;
-  let single: OciLayout;
-  let multi: OciLayout;
+describe.each(REGISTRY_KINDS)('%s registry', (kind) => {
+  describe('registry without auth', () => {
+    let registry: RunningRegistry;
+    let single: OciLayout;
+    let multi: OciLayout;
 
-  beforeAll(async () => {
-    registry = await startRegistry({ auth: 'none' });
-    single = await writeOciLayout(join(work, 'single'), { tag: 'v1', layers: [2048, 4096] });
-    multi = await writeOciLayout(join(work, 'multi'), {
-      tag: 'multi',
-      platforms: THREE_PLATFORMS,
-      layers: [1024],
+    beforeAll(async () => {
+      registry = await startRegistry({ auth: 'none', kind });
+      single = await writeOciLayout(join(work, 'single'), { tag: 'v1', layers: [2048, 4096] });
+      multi = await writeOciLayout(join(work, 'multi'), {
+        tag: 'multi',
+        platforms: THREE_PLATFORMS,
+        layers: [1024],
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await registry?.stop();
     });
-  }, 60_000);
-  afterAll(async () => {
-    await registry?.stop();
+
+    it('listens on loopback and answers /v2/ with 200', async () => {
+      expect(registry.host).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(registry.url).toBe(`http://${registry.host}`);
+      expect((await get(`${registry.url}/v2/`)).status).toBe(200);
+    });
+
+    it('(a) serves a skopeo-pushed manifest whose sha256 equals skopeoDigest', async () => {
+      await pushLayout(single.dir, 'v1', `${registry.host}/harness/single:v1`);
+      const res = await get(`${registry.url}/v2/harness/single/manifests/v1`, { accept: OCI_MANIFEST });
+      expect(res.status).toBe(200);
+      expect(res.headers['content-type']).toBe(OCI_MANIFEST);
+      const digest = sha256(res.body);
+      expect(digest).toBe(await skopeoDigest(`docker://${registry.host}/harness/single:v1`));
+      expect(digest).toBe(single.manifestDigests[0]);
+      expect(res.headers['docker-content-digest']).toBe(digest);
+      const manifest = JSON.parse(res.body.toString('utf8'));
+      expect(manifest.layers.map((l: { size: number }) => l.size)).toEqual([2048, 4096]);
+      const layer = await get(`${registry.url}/v2/harness/single/blobs/${single.blobs[0]!.digest}`);
+      expect(sha256(layer.body)).toBe(single.blobs[0]!.digest);
+    });
+
+    it('(c) keeps a 3-platform index digest through skopeo copy --all', async () => {
+      await pushLayout(multi.dir, 'multi', `${registry.host}/harness/multi:1.0`);
+      const ref = `docker://${registry.host}/harness/multi:1.0`;
+      expect(multi.indexDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(await skopeoDigest(ref)).toBe(multi.indexDigest);
+      const raw = (await skopeoInspect(ref, { raw: true })) as {
+        mediaType: string;
+        manifests: Array<{ digest: string; platform: { architecture: string } }>;
+      };
+      expect(raw.mediaType).toBe(OCI_INDEX);
+      expect(raw.manifests.map((m) => m.digest)).toEqual(multi.manifestDigests);
+      expect(raw.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm64', 'arm']);
+      for (const digest of multi.manifestDigests) {
+        const res = await get(`${registry.url}/v2/harness/multi/manifests/${digest}`, {
+          accept: OCI_MANIFEST,
+        });
+        expect(sha256(res.body)).toBe(digest);
+      }
+    });
+
+    it('gives every skopeo call a fresh blob-info cache, so pushes never turn into cross-repo mounts', async () => {
+      const debug = { extraArgs: ['--debug'] };
+      const first = await pushLayout(single.dir, 'v1', `${registry.host}/cache/one:v1`, undefined, debug);
+      const second = await pushLayout(single.dir, 'v1', `${registry.host}/cache/two:v1`, undefined, debug);
+      for (const { stderr } of [first, second]) {
+        expect(stderr).toMatch(/Using blob info cache at \S*dh-skopeo-\w+\/data\/containers\/cache\//);
+        expect(stderr).not.toContain('/var/lib/containers');
+        expect(stderr).not.toMatch(/Trying to mount|reuse cached location/);
+      }
+      // Control: with one shared cache the same two pushes do mount, so the check above means something.
+      const shared = { ...debug, env: { XDG_DATA_HOME: join(work, 'shared-cache') } };
+      await pushLayout(single.dir, 'v1', `${registry.host}/cache/three:v1`, undefined, shared);
+      const mounted = await pushLayout(single.dir, 'v1', `${registry.host}/cache/four:v1`, undefined, shared);
+      expect(mounted.stderr).toMatch(
+        /Trying to mount \/v2\/cache\/four\/blobs\/uploads\/\?from=cache%2Fthree/,
+      );
+    });
   });
 
-  it('listens on loopback and answers /v2/ with 200', async () => {
-    expect(registry.host).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(registry.url).toBe(`http://${registry.host}`);
-    expect((await get(`${registry.url}/v2/`)).status).toBe(200);
-  });
+  describe('registry with token auth', () => {
+    let tokens: TokenServer;
+    let registry: RunningRegistry;
+    let layout: OciLayout;
+    const repo = 'secure/app';
 
-  it('(a) serves a skopeo-pushed manifest whose sha256 equals skopeoDigest', async () => {
-    await pushLayout(single.dir, 'v1', `${registry.host}/harness/single:v1`);
-    const res = await get(`${registry.url}/v2/harness/single/manifests/v1`, { accept: OCI_MANIFEST });
-    expect(res.status).toBe(200);
-    expect(res.headers['content-type']).toBe(OCI_MANIFEST);
-    const digest = sha256(res.body);
-    expect(digest).toBe(await skopeoDigest(`docker://${registry.host}/harness/single:v1`));
-    expect(digest).toBe(single.manifestDigests[0]);
-    expect(res.headers['docker-content-digest']).toBe(digest);
-    const manifest = JSON.parse(res.body.toString('utf8'));
-    expect(manifest.layers.map((l: { size: number }) => l.size)).toEqual([2048, 4096]);
-    const layer = await get(`${registry.url}/v2/harness/single/blobs/${single.blobs[0]!.digest}`);
-    expect(sha256(layer.body)).toBe(single.blobs[0]!.digest);
-  });
-
-  it('(c) keeps a 3-platform index digest through skopeo copy --all', async () => {
-    await pushLayout(multi.dir, 'multi', `${registry.host}/harness/multi:1.0`);
-    const ref = `docker://${registry.host}/harness/multi:1.0`;
-    expect(multi.indexDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(await skopeoDigest(ref)).toBe(multi.indexDigest);
-    const raw = (await skopeoInspect(ref, { raw: true })) as {
-      mediaType: string;
-      manifests: Array<{ digest: string; platform: { architecture: string } }>;
-    };
-    expect(raw.mediaType).toBe(OCI_INDEX);
-    expect(raw.manifests.map((m) => m.digest)).toEqual(multi.manifestDigests);
-    expect(raw.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm64', 'arm']);
-    for (const digest of multi.manifestDigests) {
-      const res = await get(`${registry.url}/v2/harness/multi/manifests/${digest}`, { accept: OCI_MANIFEST });
-      expect(sha256(res.body)).toBe(digest);
+    async function fetchToken(scope: string[], basic?: string) {
+      const q = new URLSearchParams({ service: tokens.service });
+      for (const s of scope) q.append('scope', s);
+      const headers: Record<string, string> = basic
+        ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` }
+        : {};
+      const res = await get(`${tokens.realm}?${q}`, headers);
+      return { status: res.status, json: JSON.parse(res.body.toString('utf8')) };
     }
-  });
 
-  it('gives every skopeo call a fresh blob-info cache, so pushes never turn into cross-repo mounts', async () => {
-    const debug = { extraArgs: ['--debug'] };
-    const first = await pushLayout(single.dir, 'v1', `${registry.host}/cache/one:v1`, undefined, debug);
-    const second = await pushLayout(single.dir, 'v1', `${registry.host}/cache/two:v1`, undefined, debug);
-    for (const { stderr } of [first, second]) {
-      expect(stderr).toMatch(/Using blob info cache at \S*dh-skopeo-\w+\/data\/containers\/cache\//);
-      expect(stderr).not.toContain('/var/lib/containers');
-      expect(stderr).not.toMatch(/Trying to mount|reuse cached location/);
-    }
-    // Control: with one shared cache the same two pushes do mount, so the check above means something.
-    const shared = { ...debug, env: { XDG_DATA_HOME: join(work, 'shared-cache') } };
-    await pushLayout(single.dir, 'v1', `${registry.host}/cache/three:v1`, undefined, shared);
-    const mounted = await pushLayout(single.dir, 'v1', `${registry.host}/cache/four:v1`, undefined, shared);
-    expect(mounted.stderr).toMatch(/Trying to mount \/v2\/cache\/four\/blobs\/uploads\/\?from=cache%2Fthree/);
-  });
-});
-
-describe('registry with token auth', () => {
-  let tokens: TokenServer;
-  let registry: RunningRegistry;
-  let layout: OciLayout;
-  const repo = 'secure/app';
-
-  async function fetchToken(scope: string[], basic?: string) {
-    const q = new URLSearchParams({ service: tokens.service });
-    for (const s of scope) q.append('scope', s);
-    const headers: Record<string, string> = basic
-      ? { authorization: `Basic ${Buffer.from(basic).toString('base64')}` }
-      : {};
-    const res = await get(`${tokens.realm}?${q}`, headers);
-    return { status: res.status, json: JSON.parse(res.body.toString('utf8')) };
-  }
-
-  beforeAll(async () => {
-    tokens = await startTokenServer({ users: { [USER]: PASSWORD } });
-    registry = await startRegistry({ auth: 'token', tokenServer: tokens });
-    layout = await writeOciLayout(join(work, 'secure'), { tag: 'v1', layers: [1500, 3000] });
-  }, 60_000);
-  afterAll(async () => {
-    await registry?.stop();
-    await tokens?.stop();
-  });
-
-  it('challenges anonymous requests with a Bearer realm and service', async () => {
-    const res = await get(`${registry.url}/v2/`);
-    expect(res.status).toBe(401);
-    expect(res.headers['www-authenticate']).toBe(
-      `Bearer realm="${tokens.realm}",service="${tokens.service}"`,
-    );
-  });
-
-  it('lets skopeo push with credentials, and records the scopes it asked for', async () => {
-    tokens.reset();
-    await pushLayout(layout.dir, 'v1', `${registry.host}/${repo}:v1`, `${USER}:${PASSWORD}`);
-    expect(tokens.requests.length).toBeGreaterThan(0);
-    expect(tokens.requests).toContainEqual({
-      scope: [`repository:${repo}:pull,push`],
-      account: USER,
-      authenticated: true,
+    beforeAll(async () => {
+      tokens = await startTokenServer({ users: { [USER]: PASSWORD } });
+      registry = await startRegistry({ auth: 'token', tokenServer: tokens, kind });
+      layout = await writeOciLayout(join(work, 'secure'), { tag: 'v1', layers: [1500, 3000] });
+    }, 60_000);
+    afterAll(async () => {
+      await registry?.stop();
+      await tokens?.stop();
     });
-  });
 
-  it('serves the manifest with a hand-fetched token (Basic auth)', async () => {
-    tokens.reset();
-    const { status, json } = await fetchToken([`repository:${repo}:pull`], `${USER}:${PASSWORD}`);
-    expect(status).toBe(200);
-    expect(json.token).toBe(json.access_token);
-    expect(json.expires_in).toBe(300);
-    expect(new Date(json.issued_at).getTime()).toBeLessThanOrEqual(Date.now());
-    expect(jwtClaims(json.token)).toMatchObject({
-      sub: USER,
-      aud: tokens.service,
-      access: [{ name: repo, actions: ['pull'] }],
+    it('challenges anonymous requests with a Bearer realm and service', async () => {
+      const res = await get(`${registry.url}/v2/`);
+      expect(res.status).toBe(401);
+      expect(res.headers['www-authenticate']).toBe(
+        `Bearer realm="${tokens.realm}",service="${tokens.service}"`,
+      );
     });
-    expect(tokens.requests).toEqual([
-      { scope: [`repository:${repo}:pull`], account: USER, authenticated: true },
-    ]);
 
-    const res = await get(`${registry.url}/v2/${repo}/manifests/v1`, {
-      accept: OCI_MANIFEST,
-      authorization: `Bearer ${json.token}`,
+    it('lets skopeo push with credentials, and records the scopes it asked for', async () => {
+      tokens.reset();
+      await pushLayout(layout.dir, 'v1', `${registry.host}/${repo}:v1`, `${USER}:${PASSWORD}`);
+      expect(tokens.requests.length).toBeGreaterThan(0);
+      expect(tokens.requests).toContainEqual({
+        scope: [`repository:${repo}:pull,push`],
+        account: USER,
+        authenticated: true,
+      });
     });
-    expect(res.status).toBe(200);
-    expect(sha256(res.body)).toBe(
-      await skopeoDigest(`docker://${registry.host}/${repo}:v1`, { creds: `${USER}:${PASSWORD}` }),
-    );
-    expect(sha256(res.body)).toBe(layout.manifestDigests[0]);
-  });
 
-  it('grants anonymous clients pull only: pulling works, pushing is refused', async () => {
-    tokens.reset();
-    const { status, json } = await fetchToken([`repository:${repo}:pull,push`]);
-    expect(status).toBe(200);
-    expect(jwtClaims(json.token)).toMatchObject({ sub: '', access: [{ name: repo, actions: ['pull'] }] });
-    expect(tokens.requests).toStrictEqual([
-      { scope: [`repository:${repo}:pull,push`], authenticated: false },
-    ]);
-    const auth = { authorization: `Bearer ${json.token}` };
+    it('serves the manifest with a hand-fetched token (Basic auth)', async () => {
+      tokens.reset();
+      const { status, json } = await fetchToken([`repository:${repo}:pull`], `${USER}:${PASSWORD}`);
+      expect(status).toBe(200);
+      expect(json.token).toBe(json.access_token);
+      expect(json.expires_in).toBe(300);
+      expect(new Date(json.issued_at).getTime()).toBeLessThanOrEqual(Date.now());
+      expect(jwtClaims(json.token)).toMatchObject({
+        sub: USER,
+        aud: tokens.service,
+        access: [{ name: repo, actions: ['pull'] }],
+      });
+      expect(tokens.requests).toEqual([
+        { scope: [`repository:${repo}:pull`], account: USER, authenticated: true },
+      ]);
 
-    const pull = await get(`${registry.url}/v2/${repo}/manifests/v1`, { accept: OCI_MANIFEST, ...auth });
-    expect(pull.status).toBe(200);
-    const push = await request(`${registry.url}/v2/${repo}/blobs/uploads/`, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: auth,
+      const res = await get(`${registry.url}/v2/${repo}/manifests/v1`, {
+        accept: OCI_MANIFEST,
+        authorization: `Bearer ${json.token}`,
+      });
+      expect(res.status).toBe(200);
+      expect(sha256(res.body)).toBe(
+        await skopeoDigest(`docker://${registry.host}/${repo}:v1`, { creds: `${USER}:${PASSWORD}` }),
+      );
+      expect(sha256(res.body)).toBe(layout.manifestDigests[0]);
     });
-    await push.body.dump();
-    expect(push.statusCode).toBe(401);
-    expect(push.headers['www-authenticate']).toContain('error="insufficient_scope"');
-  });
 
-  it('refuses a wrong password at the token server with a 401 JSON error', async () => {
-    tokens.reset();
-    const { status, json } = await fetchToken([`repository:${repo}:pull`], `${USER}:not-the-password`);
-    expect(status).toBe(401);
-    expect(json.errors[0].code).toBe('UNAUTHORIZED');
-    expect(tokens.requests).toStrictEqual([
-      { scope: [`repository:${repo}:pull`], account: USER, authenticated: false },
-    ]);
-  });
+    it('grants anonymous clients pull only: pulling works, pushing is refused', async () => {
+      tokens.reset();
+      const { status, json } = await fetchToken([`repository:${repo}:pull,push`]);
+      expect(status).toBe(200);
+      expect(jwtClaims(json.token)).toMatchObject({ sub: '', access: [{ name: repo, actions: ['pull'] }] });
+      expect(tokens.requests).toStrictEqual([
+        { scope: [`repository:${repo}:pull,push`], authenticated: false },
+      ]);
+      const auth = { authorization: `Bearer ${json.token}` };
 
-  it('supports the OAuth2 POST flow: password grant with a refresh token, then refresh_token grant', async () => {
-    const post = async (form: Record<string, string>) => {
-      const res = await request(tokens.realm, {
+      const pull = await get(`${registry.url}/v2/${repo}/manifests/v1`, { accept: OCI_MANIFEST, ...auth });
+      expect(pull.status).toBe(200);
+      const push = await request(`${registry.url}/v2/${repo}/blobs/uploads/`, {
         method: 'POST',
         dispatcher: agent,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ service: tokens.service, client_id: 'harness', ...form }).toString(),
+        headers: auth,
       });
-      return { status: res.statusCode, json: (await res.body.json()) as Record<string, string> };
-    };
-    const first = await post({
-      grant_type: 'password',
-      username: USER,
-      password: PASSWORD,
-      access_type: 'offline',
+      await push.body.dump();
+      expect(push.statusCode).toBe(401);
+      expect(push.headers['www-authenticate']).toContain('error="insufficient_scope"');
     });
-    expect(first.status).toBe(200);
-    expect(first.json.refresh_token).toBeTruthy();
-    const refreshed = await post({
-      grant_type: 'refresh_token',
-      refresh_token: first.json.refresh_token!,
-      scope: `repository:${repo}:pull`,
+
+    it('refuses a wrong password at the token server with a 401 JSON error', async () => {
+      tokens.reset();
+      const { status, json } = await fetchToken([`repository:${repo}:pull`], `${USER}:not-the-password`);
+      expect(status).toBe(401);
+      expect(json.errors[0].code).toBe('UNAUTHORIZED');
+      expect(tokens.requests).toStrictEqual([
+        { scope: [`repository:${repo}:pull`], account: USER, authenticated: false },
+      ]);
     });
-    expect(refreshed.status).toBe(200);
-    expect(refreshed.json.scope).toBe(`repository:${repo}:pull`);
-    const res = await get(`${registry.url}/v2/${repo}/manifests/v1`, {
-      accept: OCI_MANIFEST,
-      authorization: `Bearer ${refreshed.json.access_token}`,
+
+    it('supports the OAuth2 POST flow: password grant with a refresh token, then refresh_token grant', async () => {
+      const post = async (form: Record<string, string>) => {
+        const res = await request(tokens.realm, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ service: tokens.service, client_id: 'harness', ...form }).toString(),
+        });
+        return { status: res.statusCode, json: (await res.body.json()) as Record<string, string> };
+      };
+      const first = await post({
+        grant_type: 'password',
+        username: USER,
+        password: PASSWORD,
+        access_type: 'offline',
+      });
+      expect(first.status).toBe(200);
+      expect(first.json.refresh_token).toBeTruthy();
+      const refreshed = await post({
+        grant_type: 'refresh_token',
+        refresh_token: first.json.refresh_token!,
+        scope: `repository:${repo}:pull`,
+      });
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.json.scope).toBe(`repository:${repo}:pull`);
+      const res = await get(`${registry.url}/v2/${repo}/manifests/v1`, {
+        accept: OCI_MANIFEST,
+        authorization: `Bearer ${refreshed.json.access_token}`,
+      });
+      expect(res.status).toBe(200);
+      expect((await post({ grant_type: 'password', username: USER, password: 'nope' })).status).toBe(401);
+      expect((await post({ grant_type: 'refresh_token', refresh_token: 'unknown' })).status).toBe(401);
     });
-    expect(res.status).toBe(200);
-    expect((await post({ grant_type: 'password', username: USER, password: 'nope' })).status).toBe(401);
-    expect((await post({ grant_type: 'refresh_token', refresh_token: 'unknown' })).status).toBe(401);
   });
 });
 
 describe('registry lifecycle', () => {
+  it('starts the built-in registry in process on request, and stop() removes its temp dirs', async () => {
+    const registry = await startRegistry({ kind: 'builtin' });
+    try {
+      expect(registry.kind).toBe('builtin');
+      expect(registry.host).toMatch(/^127\.0\.0\.1:\d+$/);
+      expect(existsSync(registry.storageDir)).toBe(true);
+      expect((await get(`${registry.url}/v2/`)).headers['docker-distribution-api-version']).toBe(
+        'registry/2.0',
+      );
+    } finally {
+      await registry.stop();
+    }
+    await registry.stop();
+    expect(existsSync(join(registry.storageDir, '..'))).toBe(false);
+    await expect(request(`${registry.url}/v2/`, { dispatcher: agent })).rejects.toThrow();
+  });
+
+  it('picks the implementation from DOCKERHUB_TEST_REGISTRY when no kind is given', async () => {
+    vi.stubEnv('DOCKERHUB_TEST_REGISTRY', 'builtin');
+    try {
+      const registry = await startRegistry();
+      await registry.stop();
+      expect(registry.kind).toBe('builtin');
+      vi.stubEnv('DOCKERHUB_TEST_REGISTRY', 'zot');
+      await expect(startRegistry()).rejects.toThrow(/DOCKERHUB_TEST_REGISTRY must be/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('stop() kills the registry and removes its temp dirs, and may be called twice', async () => {
-    const registry = await startRegistry();
+    const registry = await startRegistry({ kind: 'distribution' });
     try {
       expect(existsSync(registry.storageDir)).toBe(true);
     } finally {
@@ -338,7 +375,7 @@ describe('registry lifecycle', () => {
         "  try { return next(spec, ctx); } catch (e) { if (spec.endsWith('.js')) return next(spec.slice(0, -3) + '.ts', ctx); throw e; }",
         '} });',
         `const { startRegistry } = await import(${JSON.stringify(helper)});`,
-        'const r = await startRegistry();',
+        "const r = await startRegistry({ kind: 'distribution' });",
         "process.stdout.write(JSON.stringify({ url: r.url, storageDir: r.storageDir }) + '\\n');",
         'setInterval(() => {}, 1000);',
       ].join('\n'),
@@ -381,9 +418,9 @@ describe('registry lifecycle', () => {
     const printed = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       const started = Date.now();
-      await expect(startRegistry({ auth: 'token', tokenServer: bogus })).rejects.toThrow(
-        /docker-registry exited[\s\S]*missing\.pem/,
-      );
+      await expect(
+        startRegistry({ auth: 'token', tokenServer: bogus, kind: 'distribution' }),
+      ).rejects.toThrow(/docker-registry exited[\s\S]*missing\.pem/);
       expect(Date.now() - started).toBeLessThan(10_000);
       expect(String(printed.mock.calls[0]?.[0])).toMatch(/^startRegistry failed:[\s\S]*missing\.pem/);
     } finally {
