@@ -7,13 +7,10 @@ export {
 export { EMULATED_ROLES, type EmulatedRole, OrgAdmin } from './org-state.js';
 export { readStateFile, StateFileWriter } from './persist.js';
 export {
-  BUILTIN_REGISTRY_MODULE,
   type EmulatorRegistry,
   type ExternalRegistry,
-  loadBuiltinRegistry,
   REGISTRY_MODES,
   type RegistryMode,
-  type StartBuiltinRegistry,
   startRegistryFor,
 } from './registry-launch.js';
 export {

@@ -2,9 +2,9 @@
  * Which registry runs beside the emulator: a spawned distribution registry, the built-in one, one the
  * user already runs (`{ url }`: nothing is spawned; its events arrive if its notifications are pointed
  * at the emulator), or none. `auto` takes distribution when a registry program is on PATH, else the
- * built-in registry when this build has it.
+ * built-in registry, so a fresh machine after `npm install` alone has a registry too.
  */
-import { UnsupportedError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import { findDistributionBinary, startDistributionRegistry } from './distribution.js';
 import type { RegistryOptions, RunningRegistry } from './registry-types.js';
 
@@ -25,31 +25,6 @@ export interface EmulatorRegistry {
   stop(): Promise<void>;
 }
 
-export type StartBuiltinRegistry = (opts: RegistryOptions) => Promise<RunningRegistry>;
-
-/** Where the built-in registry lives, relative to this module. */
-export const BUILTIN_REGISTRY_MODULE = './builtin-registry/index.js';
-
-/** The built-in registry's start function, or undefined when this build does not have it. */
-export async function loadBuiltinRegistry(
-  specifier = BUILTIN_REGISTRY_MODULE,
-): Promise<StartBuiltinRegistry | undefined> {
-  let mod: { startBuiltinRegistry?: unknown };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const missing =
-      e.code === 'ERR_MODULE_NOT_FOUND' ||
-      /cannot find module|failed to load|does not exist/i.test(e.message);
-    if (missing) return undefined;
-    throw err;
-  }
-  return typeof mod.startBuiltinRegistry === 'function'
-    ? (mod.startBuiltinRegistry as StartBuiltinRegistry)
-    : undefined;
-}
-
 export function parseRegistryMode(value: string): RegistryMode {
   if ((REGISTRY_MODES as readonly string[]).includes(value)) return value as RegistryMode;
   throw new ValidationError(`--registry must be one of ${REGISTRY_MODES.join(', ')}, got "${value}"`);
@@ -67,20 +42,15 @@ export function externalRegistry(input: ExternalRegistry): EmulatorRegistry {
   return { url: url.origin, host: url.host, kind: 'external', stop: async () => undefined };
 }
 
-/**
- * Starts the registry `mode` asks for; undefined for `none`, and for `auto` when nothing is available.
- * An explicit `distribution` or `builtin` that is not available is an `UnsupportedError`.
- */
+/** Starts the registry `mode` asks for; undefined for `none`. */
 export async function startRegistryFor(
   mode: RegistryMode,
   opts: RegistryOptions,
-  loadBuiltin: () => Promise<StartBuiltinRegistry | undefined> = () => loadBuiltinRegistry(),
 ): Promise<EmulatorRegistry | undefined> {
   if (mode === 'none') return undefined;
   if (mode === 'distribution' || (mode === 'auto' && findDistributionBinary()))
     return startDistributionRegistry(opts);
-  const builtin = await loadBuiltin();
-  if (builtin) return builtin(opts);
-  if (mode === 'builtin') throw new UnsupportedError('the built-in registry is not part of this build');
-  return undefined;
+  // Loaded only when used: the emulator's Hub API alone does not need it.
+  const { startBuiltinRegistry } = await import('./builtin-registry/index.js');
+  return startBuiltinRegistry(opts);
 }

@@ -1,12 +1,6 @@
-/**
- * Registry notifications reaching the emulator over HTTP (for registries you run yourself), the envelope
- * parsing, and how the registry beside the emulator is chosen (distribution, built-in, yours, none).
- */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnsupportedError, ValidationError } from '../../src/core/errors.js';
+import { ValidationError } from '../../src/core/errors.js';
 import {
-  loadBuiltinRegistry,
   parseNotificationEnvelope,
   type RegistryOptions,
   type RunningEmulator,
@@ -157,40 +151,17 @@ describe('parseNotificationEnvelope', () => {
 
 describe('choosing the registry', () => {
   const opts: RegistryOptions = { host: '127.0.0.1' };
-  const fixture = join(import.meta.dirname, 'fixtures', 'fake-builtin-registry.ts');
-
-  it('loads a built-in registry module when it exists, and reports a missing one as unavailable', async () => {
-    expect(await loadBuiltinRegistry(join(import.meta.dirname, 'fixtures', 'missing.ts'))).toBeUndefined();
-    expect(await loadBuiltinRegistry(fixture)).toEqual(expect.any(Function));
-    // Relative to registry-launch.ts and spelled `.js`, as the real module is named.
-    const start = await loadBuiltinRegistry('../../tests/emulator/fixtures/fake-builtin-registry.js');
-    const running = await start!({ host: '127.0.0.1', port: 1234 });
-    expect(running).toMatchObject({ kind: 'builtin', host: '127.0.0.1:1234' });
-  });
-
-  it('builtin: the module when present, else an UnsupportedError; auto falls back to it without distribution', async () => {
-    const calls: RegistryOptions[] = [];
-    const fake = async () => async (o: RegistryOptions) => {
-      calls.push(o);
-      return {
-        url: 'http://127.0.0.1:1',
-        host: '127.0.0.1:1',
-        kind: 'builtin' as const,
-        stop: async () => undefined,
-      };
-    };
-    expect(await startRegistryFor('builtin', opts, fake)).toMatchObject({ kind: 'builtin' });
-    expect(calls).toEqual([opts]);
-    await expect(startRegistryFor('builtin', opts, async () => undefined)).rejects.toBeInstanceOf(
-      UnsupportedError,
-    );
-    expect(await startRegistryFor('none', opts, fake)).toBeUndefined();
-
+  it('builtin and none as asked; auto takes the built-in registry when no registry program is on PATH', async () => {
+    const builtin = await startRegistryFor('builtin', opts);
+    expect(builtin).toMatchObject({ kind: 'builtin', host: expect.stringMatching(/^127\.0\.0\.1:\d+$/) });
+    await builtin?.stop();
+    expect(await startRegistryFor('none', opts)).toBeUndefined();
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      expect(await startRegistryFor('auto', opts, fake)).toMatchObject({ kind: 'builtin' });
-      expect(await startRegistryFor('auto', opts, async () => undefined)).toBeUndefined();
+      const auto = await startRegistryFor('auto', opts);
+      expect(auto?.kind).toBe('builtin');
+      await auto?.stop();
       await expect(startRegistryFor('distribution', opts)).rejects.toThrow(
         /no distribution registry on PATH/,
       );

@@ -61,8 +61,10 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
       registry: mode,
     });
     const reg = emu.registry;
-    if (!reg) throw new ValidationError('no registry available: install docker-registry (distribution)');
-    step('start', `Docker Hub emulator on ${emu.url}, ${reg.kind} registry on ${reg.host}`);
+    if (!reg)
+      throw new ValidationError('the demo needs a registry: use --registry auto, distribution or builtin');
+    const kind = reg.kind === 'builtin' ? 'built-in' : reg.kind;
+    step('start', `Docker Hub emulator on ${emu.url}, ${kind} registry on ${reg.host}`);
 
     const credentials = { username: DEMO_USER, password, env: {}, useDockerConfig: false };
     hub = new HubClient({ baseUrl: emu.url, credentials, allowDestructive: true });
