@@ -103,7 +103,7 @@ export class DockerArchive {
     return createReadStream(this.path, {
       start: e.offset + offset,
       end: e.offset + e.size - 1,
-      highWaterMark: 1 << 20,
+      highWaterMark: 64 * 1024,
     });
   }
 

@@ -78,6 +78,6 @@ export class OciLayoutReader {
   }
 
   open(digest: string, offset = 0): Readable {
-    return createReadStream(blobPath(this.root, digest), { start: offset, highWaterMark: 1024 * 1024 });
+    return createReadStream(blobPath(this.root, digest), { start: offset, highWaterMark: 64 * 1024 });
   }
 }
