@@ -121,7 +121,7 @@ describe('dockerhub emulator', () => {
   it('--registry none runs the Hub alone; --registry-url names your registry and where to send its events', async () => {
     const alone = await serve(['--registry', 'none', '--latency', '1'], async () => undefined);
     expect(alone.code).toBe(0);
-    expect(alone.stderr).toMatch(/^no registry: /m);
+    expect(alone.stderr).toMatch(/^no registry \(--registry none\)$/m);
     expect(alone.stderr).not.toContain('dockerhub tags');
 
     const yours = await serve(['--registry-url', 'http://127.0.0.1:5999'], async () => undefined);

@@ -28,7 +28,7 @@ beforeAll(async () => {
       ],
       orgs: [
         { name: 'zeta', members: ['alice'] },
-        { name: 'acme', members: ['alice', 'bob'] },
+        { name: 'acme', members: [{ username: 'alice', role: 'owner' }, 'bob'] },
         { name: 'beta', members: ['alice'] },
       ],
       repositories: [
@@ -193,7 +193,11 @@ describe("the current user's organizations (undocumented endpoint: GET /v2/user/
     const pages = [];
     for await (const page of list.pages()) pages.push(page.items.map((o) => o.orgname));
     expect(pages).toEqual([['acme', 'beta'], ['zeta']]);
-    expect((await hub.users.orgs().toArray())[0]).toMatchObject({ orgname: 'acme', type: 'Organization' });
+    expect((await hub.users.orgs().toArray())[0]).toMatchObject({
+      orgname: 'acme',
+      type: 'Organization',
+      user_role: 'owner',
+    });
     await hub.close();
   });
 

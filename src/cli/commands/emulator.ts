@@ -85,7 +85,7 @@ export function describeEmulator(emu: RunningEmulator, persistPath?: string): st
   ];
   const reg = emu.registry;
   if (!reg) {
-    lines.push('no registry: none requested, or none available (install docker-registry for one)');
+    lines.push('no registry (--registry none)');
   } else if (reg.kind === 'external') {
     lines.push(
       `registry: ${reg.url} (yours); to sync its pushes, add a notifications endpoint:`,

@@ -1,7 +1,6 @@
 /**
  * Undocumented endpoint: `GET /v2/user/orgs/`, the organizations the authenticated user is a member of
- * (from the state's org membership), sorted by name, with Hub pagination. The seed has no roles, so every
- * membership reads as `member`.
+ * (from the state's org membership), sorted by name, with Hub pagination, each with the user's role.
  */
 import { type EmulatorEnv, paginate, type Route, route, send, unauthorized } from '../http.js';
 
@@ -18,7 +17,7 @@ export function userOrgRoutes({ state }: EmulatorEnv): Route[] {
           full_name: o.name,
           type: 'Organization',
           is_active: true,
-          user_role: 'member',
+          user_role: state.orgAdmin.role(o.name, user) ?? 'member',
         }));
       send(ctx.res, 200, paginate(orgs, ctx.url));
     }),
