@@ -36,7 +36,7 @@ export interface ProgramIO {
 export function buildProgram(io: ProgramIO): Command {
   const program = new Command('dockerhub')
     .description(
-      'Docker Hub and OCI registry toolkit: inspect images, list tags, fetch manifests, configs and blobs.',
+      'Docker Hub and OCI registry toolkit: inspect, pull, push and copy images; manage Docker Hub (repositories, tokens, organizations, teams, audit logs, SCIM); Docker Scout; a local Docker Hub emulator.',
     )
     .version(VERSION, '-V, --version')
     .option('--json', 'print machine-readable JSON instead of text')

@@ -1,11 +1,22 @@
 /**
- * Repairs applied to Docker's spec before the emulator's validator reads it. Each makes the validator
- * check what the spec means instead of silently checking nothing; none loosens a check.
+ * Repairs applied in memory to Docker's spec before the emulator's validator reads it (the file stays as
+ * published). Most make the validator check what the spec means instead of silently checking nothing; the
+ * last two correct defects that would refuse requests the real API takes. Each defect is listed, with how
+ * the SDK copes with it, in docs/hub-api.md.
  */
+
+interface Schema {
+  type?: string;
+  pattern?: string;
+  properties?: Record<string, Schema>;
+}
 
 type Doc = {
   paths?: Record<string, Record<string, unknown>>;
-  components?: { schemas?: unknown; parameters?: Record<string, { in?: string; name?: string }> };
+  components?: {
+    schemas?: Record<string, Schema>;
+    parameters?: Record<string, { in?: string; name?: string; schema?: Schema }>;
+  };
 };
 
 /**
@@ -86,9 +97,23 @@ function declareTemplateParameters(document: Doc): void {
   }
 }
 
+/**
+ * The org members `search` filter is free text (username, name, email) but typed as an integer; the
+ * immutable-tags verify `regex` carries a repository-name pattern with doubled escapes, which refuses every
+ * regular expression, the spec's own example `v.*` included (rules are RE2 regular expressions).
+ */
+function correctRefusingDefects(document: Doc): void {
+  const components = document.components;
+  const search = components?.parameters?.search;
+  if (search?.schema?.type === 'integer') search.schema = { type: 'string' };
+  const regex = components?.schemas?.immutable_tags_verify_request?.properties?.regex;
+  if (regex) delete regex.pattern;
+}
+
 export function repairForValidation(document: Doc): void {
   nameUnnamedOperations(document);
   declareTemplateParameters(document);
   validateScimBodiesAsJson(document);
   hoistRequiredFlags(document.components?.schemas);
+  correctRefusingDefects(document);
 }

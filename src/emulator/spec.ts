@@ -10,7 +10,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as openapiBackend from 'openapi-backend';
 import { parse } from 'yaml';
-import { repairSpecDefects } from './spec-defects.js';
 import { repairForValidation } from './spec-repairs.js';
 
 export interface SpecCheck {
@@ -49,7 +48,6 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 export async function loadSpecValidator(specPath: string): Promise<SpecValidator> {
   const document = parse(readFileSync(specPath, 'utf8'));
   repairForValidation(document);
-  repairSpecDefects(document);
   // The package is CommonJS: its class arrives as a named export or under default, by loader.
   const mod = openapiBackend as unknown as {
     OpenAPIBackend?: typeof openapiBackend.OpenAPIBackend;
