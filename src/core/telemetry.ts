@@ -4,6 +4,8 @@
  * registry (`enablePrometheus()`), which our servers expose at `/metrics`. Attribute values are
  * redacted and never include credentials.
  */
+
+import type { ServerResponse } from 'node:http';
 import { type Attributes, metrics, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import { DockerHubError } from './errors.js';
@@ -22,6 +24,7 @@ interface PromMetrics {
   transfers: import('prom-client').Counter<'kind'>;
   rateLimit: import('prom-client').Gauge<'kind'>;
   errors: import('prom-client').Counter<'type'>;
+  served: import('prom-client').Counter<'server' | 'operation' | 'status'>;
 }
 
 let prom: PromMetrics | undefined;
@@ -39,6 +42,7 @@ let otel:
       transfers: ReturnType<ReturnType<typeof meter>['createCounter']>;
       errors: ReturnType<ReturnType<typeof meter>['createCounter']>;
       rateLimit: ReturnType<ReturnType<typeof meter>['createGauge']>;
+      served: ReturnType<ReturnType<typeof meter>['createCounter']>;
     }
   | undefined;
 
@@ -61,6 +65,9 @@ function instruments() {
       errors: m.createCounter('dockerhub.errors', { description: 'Errors by type' }),
       rateLimit: m.createGauge('dockerhub.ratelimit.remaining', {
         description: 'Latest rate-limit remaining',
+      }),
+      served: m.createCounter('dockerhub.server.requests', {
+        description: 'Requests our servers answered, by server, operation and status',
       }),
     };
   }
@@ -114,6 +121,12 @@ export async function enablePrometheus(): Promise<Registry> {
       labelNames: ['type'],
       registers: [registry],
     }),
+    served: new client.Counter({
+      name: 'dockerhub_server_requests_total',
+      help: 'Requests our servers answered, by server, operation and status',
+      labelNames: ['server', 'operation', 'status'],
+      registers: [registry],
+    }),
   };
   return registry;
 }
@@ -121,6 +134,23 @@ export async function enablePrometheus(): Promise<Registry> {
 /** Prometheus text exposition of the kept metrics ('' until `enablePrometheus()`). */
 export async function prometheusText(): Promise<string> {
   return prom ? prom.registry.metrics() : '';
+}
+
+/** Counts a request one of our servers (the emulator, the webhook receiver) answered. */
+export function recordServedRequest(server: string, operation: string, status: number): void {
+  const labels = { server, operation, status: String(status) };
+  instruments().served.add(1, labels);
+  prom?.served.inc(labels);
+}
+
+/** Answers a `GET /metrics` with the Prometheus text of this process's metrics (empty until enabled). */
+export async function serveMetrics(res: ServerResponse): Promise<void> {
+  const text = await prometheusText();
+  res.writeHead(200, {
+    'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
 }
 
 /** For tests and long-lived servers that want a fresh slate. */

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtVerify, SignJWT } from 'jose';
+import { enablePrometheus, recordServedRequest, serveMetrics } from '../core/telemetry.js';
 import { type Ctx, type RegistryServices, send } from './http.js';
 import { readStateFile, StateFileWriter } from './persist.js';
 import {
@@ -100,6 +101,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const state = await initialState(opts);
   const specPath = opts.specPath === false ? undefined : (opts.specPath ?? defaultSpecPath());
   const spec = specPath ? await loadSpecValidator(specPath) : undefined;
+  await enablePrometheus();
   const key = new TextEncoder().encode(randomBytes(32).toString('hex'));
   const ttl = opts.jwtTtlSeconds ?? 600;
   const faults = [...(opts.faults ?? [])];
@@ -144,6 +146,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
+    if (req.method === 'GET' && url.pathname === '/metrics') return serveMetrics(res);
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     // Rate-limit headers on every response, per one-minute window.
     if (Date.now() - window.start > 60_000) window = { start: Date.now(), used: 0 };
@@ -186,6 +189,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       headers,
       body,
     });
+    const operation = check?.operation ?? 'undocumented';
+    res.once('finish', () => recordServedRequest('emulator', operation, res.statusCode));
     if (check?.violation) {
       send(res, 400, {
         detail: `request does not match the Docker Hub API spec (${check.operation}): ${check.violation}`,

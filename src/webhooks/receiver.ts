@@ -20,7 +20,13 @@ import {
 } from '../core/errors.js';
 import { getLogger, type Logger } from '../core/logger.js';
 import type { Secret } from '../core/secret.js';
-import { instrument, type TelemetryAttributes } from '../core/telemetry.js';
+import {
+  enablePrometheus,
+  instrument,
+  recordServedRequest,
+  serveMetrics,
+  type TelemetryAttributes,
+} from '../core/telemetry.js';
 import { parseWebhookPayload } from './parse.js';
 import { ReplayGuard } from './replay.js';
 import {
@@ -60,6 +66,8 @@ export interface WebhookReceiverOptions {
   requestTimeoutMs?: number;
   /** Default: the process-wide logger (silent unless DOCKERHUB_LOG_LEVEL is set). */
   logger?: Logger;
+  /** Serve `GET /metrics` (Prometheus text of this process's metrics; no secrets). Default true. */
+  metrics?: boolean;
 }
 
 export interface Rejection {
@@ -141,6 +149,7 @@ export class WebhookReceiver extends EventEmitter<{ event: [WebhookEvent]; rejec
 
   /** Starts listening; resolves with the address (the port is the real one when you asked for 0). */
   async listen(): Promise<ListenInfo> {
+    if (this.#opts.metrics !== false) await enablePrometheus();
     const host = this.#opts.host ?? '127.0.0.1';
     const port = this.#opts.port ?? 0;
     await new Promise<void>((resolve, reject) => {
@@ -192,6 +201,7 @@ export class WebhookReceiver extends EventEmitter<{ event: [WebhookEvent]; rejec
 
   #reply(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
     if (res.headersSent) return;
+    recordServedRequest('webhooks', 'docker.webhook.receive', status);
     const body = JSON.stringify(status < 300 ? { ok: true } : { error: message });
     res.writeHead(status, {
       'content-type': 'application/json',
@@ -202,6 +212,10 @@ export class WebhookReceiver extends EventEmitter<{ event: [WebhookEvent]; rejec
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'GET' && req.url === '/metrics' && this.#opts.metrics !== false) {
+      await serveMetrics(res);
+      return;
+    }
     const deliveryId = header(req, DELIVERY_HEADER);
     let event: WebhookEvent;
     try {

@@ -72,6 +72,24 @@ describe('emulator', () => {
     );
   });
 
+  it('serves Prometheus metrics at GET /metrics: requests by documented operation and status', async () => {
+    const client = hub();
+    await client.repositories.get('acme', 'api');
+    await client.repositories.get('acme', 'missing').catch(() => undefined);
+    await client.close();
+    const res = await request(`${emu.url}/metrics`);
+    expect(res.statusCode).toBe(200);
+    const text = await res.body.text();
+    expect(text).toMatch(
+      /dockerhub_server_requests_total\{server="emulator",operation="GetRepository",status="200"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /dockerhub_server_requests_total\{server="emulator",operation="GetRepository",status="404"\} [1-9]/,
+    );
+    expect(text).toMatch(/operation="AuthCreateAccessToken",status="200"/);
+    expect(text).not.toContain(SENTINEL);
+  });
+
   it('sends X-RateLimit headers that the SDK exposes', async () => {
     const client = hub();
     await client.repositories.get('acme', 'api');

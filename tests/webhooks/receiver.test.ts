@@ -78,6 +78,22 @@ describe('webhook receiver over HTTP', () => {
     });
   });
 
+  it('serves Prometheus metrics at GET /metrics, counting deliveries by status (no secret in them)', async () => {
+    const { url } = await start({ secret: SENTINEL });
+    await post(url, JSON.stringify(hubExample));
+    const res = await request(new URL('/metrics', url));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.body.text();
+    expect(text).toMatch(
+      /dockerhub_server_requests_total\{server="webhooks",operation="docker.webhook.receive",status="401"\} \d+/,
+    );
+    expect(text).toContain('dockerhub_operations_total{operation="docker.webhook.receive"');
+    expect(text).not.toContain(SENTINEL);
+    const off = await start({ metrics: false });
+    expect((await request(new URL('/metrics', off.url))).statusCode).toBe(405);
+  });
+
   it('answers malformed JSON with 400 and a clear message', async () => {
     const { url, events, rejections } = await start();
     const res = await post(url, '{"push_data": ');
