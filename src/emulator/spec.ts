@@ -86,7 +86,7 @@ export async function loadSpecValidator(specPath: string): Promise<SpecValidator
       try {
         result = api.validateRequest(request, op);
       } catch {
-        // openapi-backend routes HEAD to the GET operation but cannot validate it as such.
+        // Defensive: a request openapi-backend cannot validate is still attributed to its operation.
         return { operation };
       }
       if (result.valid) return { operation };

@@ -8,14 +8,15 @@
  * response schemas (e.g. `next: null` where a string is declared): it answers those with a 500 whose
  * violations all sit in the response. Those are spec defects, not ours, so a small proxy in front of Prism
  * turns them into a 200 with an empty JSON body and keeps a list of them; request-side violations pass through
- * untouched (and are listed too), so a request Docker's contract refuses still fails the test.
+ * untouched (and are listed too), so a request Docker's contract refuses still fails the test. The proxy
+ * also names each request's documented operation, recording those Prism accepted and those it refused.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { defaultSpecPath } from '../../src/emulator/spec.js';
+import { defaultSpecPath, loadSpecValidator, type SpecValidator } from '../../src/emulator/spec.js';
 import { freePort } from './free-port.js';
 
 export interface Violation {
@@ -31,6 +32,10 @@ export interface RunningPrism {
   requestViolations: Violation[];
   /** Response-side violations in Docker's own examples (spec defects), for the record. */
   responseViolations: Violation[];
+  /** Documented operations (named as `SpecValidator.operationNames`) of the requests Prism accepted. */
+  operationsAccepted: Set<string>;
+  /** Requests of documented operations that Prism refused (4xx/5xx): their operation, line and status. */
+  refusals: Array<{ operation: string; request: string; status: number }>;
   /** Everything Prism logged (its validation messages name the violation). */
   log(): string;
   stop(): Promise<void>;
@@ -71,6 +76,10 @@ export async function startPrism(): Promise<RunningPrism> {
   });
   const requestViolations: Violation[] = [];
   const responseViolations: Violation[] = [];
+  const operationsAccepted = new Set<string>();
+  const refusals: RunningPrism['refusals'] = [];
+  // Names each request's operation as the emulator does (its spec repairs do not change which one matches).
+  const validator = await loadSpecValidator(spec);
   const proxy = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -84,6 +93,7 @@ export async function startPrism(): Promise<RunningPrism> {
     });
     const text = await upstream.text();
     const line = `${req.method} ${req.url}`;
+    const operation = operationOf(validator, req.method ?? 'GET', req.url ?? '/', headers, chunks);
     let problems: Array<{ location?: string[]; message?: string }> = [];
     if (upstream.status >= 400) {
       // The body has them, except for HEAD, where Prism sends them in the sl-violations header.
@@ -102,11 +112,14 @@ export async function startPrism(): Promise<RunningPrism> {
     }));
     if (upstream.status === 500 && list.length && list.every((v) => v.location.startsWith('response'))) {
       responseViolations.push(...list);
+      if (operation) operationsAccepted.add(operation);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(req.method === 'HEAD' ? undefined : '{}');
       return;
     }
     requestViolations.push(...list.filter((v) => v.location.startsWith('request')));
+    if (operation && upstream.status < 400) operationsAccepted.add(operation);
+    else if (operation) refusals.push({ operation, request: line, status: upstream.status });
     const out: Record<string, string> = {};
     upstream.headers.forEach((v, k) => {
       if (!['content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)) out[k] = v;
@@ -119,6 +132,8 @@ export async function startPrism(): Promise<RunningPrism> {
     url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     requestViolations,
     responseViolations,
+    operationsAccepted,
+    refusals,
     log: () => output,
     async stop() {
       proxy.closeAllConnections();
@@ -129,4 +144,22 @@ export async function startPrism(): Promise<RunningPrism> {
       await exited;
     },
   };
+}
+
+function operationOf(
+  validator: SpecValidator,
+  method: string,
+  url: string,
+  headers: Record<string, string>,
+  chunks: Buffer[],
+): string | undefined {
+  const { pathname, searchParams } = new URL(url, 'http://prism.invalid');
+  let body: unknown;
+  try {
+    body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return validator.check({ method, path: pathname, query: Object.fromEntries(searchParams), headers, body })
+    .operation;
 }
