@@ -171,7 +171,7 @@ async function startNotificationReceiver(
 }
 
 /** Status of GET /v2/, or undefined while nothing listens. A fresh socket each time. */
-function probe(url: string): Promise<number | undefined> {
+export function probe(url: string): Promise<number | undefined> {
   return new Promise((resolve) => {
     const req = get(`${url}/v2/`, { agent: false, timeout: 1000 }, (res) => {
       res.resume();
@@ -182,7 +182,8 @@ function probe(url: string): Promise<number | undefined> {
   });
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 5 s; resolves once the process has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');

@@ -10,9 +10,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { probe, stopChild } from '../../src/emulator/distribution.js';
 import { freePort } from './free-port.js';
 import type { TokenServer } from './token-server.js';
 
@@ -116,27 +116,6 @@ function configYaml(port: number, storageDir: string, opts: RegistryOptions): st
     );
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Status of GET /v2/, or undefined while nothing listens. A fresh socket each time (no pooled keep-alive). */
-function probe(url: string): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const req = get(`${url}/v2/`, { agent: false, timeout: 1000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode);
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(undefined));
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 async function startOnce(opts: RegistryOptions): Promise<RunningRegistry> {

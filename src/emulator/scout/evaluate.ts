@@ -2,16 +2,11 @@
  * Scout's findings computed from the seed: vulnerability counts (one per vulnerability and package, as
  * the SDK lists them) and policy results. Queries and the metrics exporter share these, so they agree.
  */
+import type { VulnerabilityCounts } from '../../scout/document.js';
 import type { ScoutSeedImage, ScoutSeedPolicy, ScoutState, SeedSeverity } from './seed.js';
 
-export interface Counts {
-  critical: number;
-  high: number;
-  medium: number;
-  low: number;
-  unspecified: number;
-  total: number;
-}
+/** Counts by severity, in the shape Scout's `VulnerabilityReport` has. */
+export type Counts = VulnerabilityCounts;
 
 export function vulnerabilityCounts(image: ScoutSeedImage): Counts {
   const counts: Counts = { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0, total: 0 };
