@@ -101,7 +101,7 @@ describe('dockerhub scim', () => {
     const refused = await scim('users', 'replace', id, '--active', 'false');
     expect([refused.code, refused.stderr]).toEqual([
       2,
-      'dockerhub: refusing without confirmation: run in a terminal or pass --force\n',
+      'dockerhub: refusing to deactivate a user without confirmation: run in a terminal or pass --force\n',
     ]);
     expect(emu.state.orgs.get('acme')?.members.has('jonsnow')).toBe(true);
     const off = await scim('users', 'replace', id, '--active', 'false', '--force');

@@ -114,7 +114,7 @@ describe('dockerhub token', () => {
     const refused = await hub('token', 'rm', uuid);
     expect([refused.code, refused.stderr]).toEqual([
       2,
-      'dockerhub: refusing without confirmation: run in a terminal or pass --force\n',
+      'dockerhub: refusing to delete a token without confirmation: run in a terminal or pass --force\n',
     ]);
     expect((await hub('token', 'rm', uuid, '--force')).stdout).toBe(`deleted token ${uuid}\n`);
     const gone = await hub('token', 'show', uuid);

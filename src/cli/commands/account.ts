@@ -6,10 +6,10 @@
 import { DOCKER_HUB_SERVER_URL } from '../../core/credentials.js';
 import { type DockerLoginStore, eraseDockerHubLogin, storeDockerHubLogin } from '../../core/docker-login.js';
 import { AuthenticationError, ValidationError } from '../../core/errors.js';
-import type { PagedList } from '../../core/pagination.js';
 import { Secret } from '../../core/secret.js';
 import { HubClient, type SearchResult, type SearchType, type UserOrg } from '../../hub/index.js';
 import { table } from '../render.js';
+import { integerFlag, listed, listPageSize } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
 
 /** How the login command reads what the user types or pipes. */
@@ -94,14 +94,6 @@ export async function logoutCommand(opts: { env?: NodeJS.ProcessEnv } = {}): Pro
   };
 }
 
-function integerOption(name: string, v: string | undefined, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new ValidationError(`${name} must be an integer from 1 to ${max}, got "${v}"`);
-  return n;
-}
-
 const truncate = (text: string | undefined, max = 60) =>
   text && text.length > max ? `${text.slice(0, max - 1)}…` : text || undefined;
 
@@ -111,7 +103,7 @@ export async function searchCommand(
   term: string,
   opts: { limit?: string; official?: boolean; type?: string },
 ): Promise<CommandResult<SearchResult[]>> {
-  const limit = integerOption('--limit', opts.limit, 2500) ?? 25;
+  const limit = integerFlag('--limit', opts.limit, 1, 2500) ?? 25;
   const data = await hub.search
     .list({
       query: term,
@@ -136,19 +128,14 @@ export async function searchCommand(
   };
 }
 
-async function firstPage<T>(list: PagedList<T>): Promise<T[]> {
-  const first = await list.pages().next();
-  return first.done ? [] : first.value.items;
-}
-
 /** Undocumented endpoint: the organizations the logged-in user belongs to. */
 export async function orgsCommand(
   hub: HubClient,
   opts: { all?: boolean; pageSize?: string },
 ): Promise<CommandResult<UserOrg[]>> {
-  const pageSize = integerOption('--page-size', opts.pageSize, 100) ?? (opts.all ? 100 : 25);
+  const pageSize = listPageSize(opts);
   const list = hub.users.orgs({ page_size: pageSize });
-  const data = opts.all ? await list.toArray() : await firstPage(list);
+  const data = await listed(list, opts.all);
   return {
     data,
     text: () =>

@@ -1,7 +1,7 @@
 /** Audit log commands: an account's events (newest first) and the actions to filter them by. */
 import type { AuditLogActions, AuditLogEvent, HubClient } from '../../hub/index.js';
 import { table } from '../render.js';
-import { integerFlag, listed } from './cli-values.js';
+import { listed, listPageSize } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
 
 export interface AuditListFlags {
@@ -25,7 +25,7 @@ export async function auditListCommand(
     name: f.name,
     from: f.from,
     to: f.to,
-    page_size: integerFlag('--page-size', f.pageSize, 1, 100) ?? (f.all ? 100 : 25),
+    page_size: listPageSize(f),
   });
   const data = await listed(list, f.all);
   return {

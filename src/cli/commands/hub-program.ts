@@ -16,8 +16,12 @@ interface Flags {
 }
 
 async function load() {
-  const [hubModule, commands] = await Promise.all([import('../../hub/index.js'), import('./hub.js')]);
-  return { hubModule, commands };
+  const [hubModule, commands, values] = await Promise.all([
+    import('../../hub/index.js'),
+    import('./hub.js'),
+    import('./cli-values.js'),
+  ]);
+  return { hubModule, commands, values };
 }
 
 function hubClient(
@@ -93,7 +97,12 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (arg: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await m.commands.confirmOrThrow(`repository ${arg}`, f.force, io.confirm);
+      await m.values.confirmOrRefuse(
+        `Delete repository ${arg} and all its tags? This cannot be undone.`,
+        f.force,
+        io.confirm,
+        'delete',
+      );
       await run(cmd, io, (g) =>
         withClient(hubClient(m, g, true), (h) => m.commands.repoDeleteCommand(h, arg)),
       );
@@ -127,7 +136,12 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (arg: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await m.commands.confirmOrThrow(`tag ${arg}`, f.force, io.confirm);
+      await m.values.confirmOrRefuse(
+        `Delete tag ${arg}? This cannot be undone.`,
+        f.force,
+        io.confirm,
+        'delete',
+      );
       await run(cmd, io, (g) =>
         withClient(hubClient(m, g, true), (h) => m.commands.hubTagDeleteCommand(h, arg)),
       );

@@ -1,15 +1,9 @@
 /** Hub management commands: whoami, repositories and Hub tags. Each returns data and a text form. */
 import { ValidationError } from '../../core/errors.js';
-import type { PagedList } from '../../core/pagination.js';
 import type { HubClient, HubTag, Repository } from '../../hub/index.js';
 import { formatBytes, keyValues, table } from '../render.js';
+import { listed, listPageSize } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
-
-/** Only the first page (the default for listings; `--all` walks them all). */
-export async function firstPage<T>(list: PagedList<T>): Promise<T[]> {
-  const first = await list.pages().next();
-  return first.done ? [] : first.value.items;
-}
 
 /** `namespace/name` (a bare name is not enough: Hub repositories always have a namespace). */
 export function splitRepo(arg: string): { namespace: string; name: string; tag?: string } {
@@ -19,14 +13,6 @@ export function splitRepo(arg: string): { namespace: string; name: string; tag?:
       `expected NAMESPACE/REPOSITORY${arg.includes(':') ? ':TAG' : ''}, got "${arg}"`,
     );
   return { namespace: m[1] as string, name: m[2] as string, tag: m[3] };
-}
-
-export function pageSize(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 100)
-    throw new ValidationError(`--page-size must be an integer from 1 to 100, got "${v}"`);
-  return n;
 }
 
 export async function whoamiCommand(hub: HubClient): Promise<CommandResult> {
@@ -52,11 +38,11 @@ export async function repoListCommand(
 ): Promise<CommandResult<Repository[]>> {
   const list = hub.repositories.list({
     namespace,
-    page_size: pageSize(opts.pageSize) ?? (opts.all ? 100 : 25),
+    page_size: listPageSize(opts),
     name: opts.name,
     ordering: opts.ordering as 'name' | undefined,
   });
-  const data = opts.all ? await list.toArray() : await firstPage(list);
+  const data = await listed(list, opts.all);
   return {
     data,
     text: () =>
@@ -127,18 +113,6 @@ export async function repoUpdateCommand(
   return { data, text: () => `updated ${namespace}/${name}\n` };
 }
 
-export async function confirmOrThrow(
-  what: string,
-  force: boolean | undefined,
-  confirm: ((q: string) => Promise<boolean>) | undefined,
-): Promise<void> {
-  if (force) return;
-  if (!confirm)
-    throw new ValidationError('refusing to delete without confirmation: run in a terminal or pass --force');
-  if (!(await confirm(`Delete ${what}? This cannot be undone. [y/N] `)))
-    throw new ValidationError('not deleted');
-}
-
 export async function repoDeleteCommand(hub: HubClient, arg: string): Promise<CommandResult> {
   const { namespace, name } = splitRepo(arg);
   await hub.repositories.delete(namespace, name);
@@ -153,9 +127,9 @@ export async function hubTagListCommand(
 ): Promise<CommandResult<HubTag[]>> {
   const { namespace, name } = splitRepo(arg);
   const list = hub.tags.list(namespace, name, {
-    page_size: pageSize(opts.pageSize) ?? (opts.all ? 100 : 25),
+    page_size: listPageSize(opts),
   });
-  const data = opts.all ? await list.toArray() : await firstPage(list);
+  const data = await listed(list, opts.all);
   return {
     data,
     text: () =>

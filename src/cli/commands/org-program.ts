@@ -14,7 +14,7 @@ async function load() {
     import('./org.js'),
     import('./team.js'),
     import('./repo-admin.js'),
-    import('./confirm.js'),
+    import('./cli-values.js'),
   ]);
   return { hubModule, org, team, repoAdmin, confirm };
 }

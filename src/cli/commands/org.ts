@@ -16,7 +16,7 @@ import type {
   OrgSettingsChanges,
 } from '../../hub/index.js';
 import { keyValues, table } from '../render.js';
-import { firstPage, pageSize } from './hub.js';
+import { listed, listPageSize } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
 
 const yesNo = (v: boolean | undefined) => (v === undefined ? undefined : v ? 'yes' : 'no');
@@ -91,9 +91,9 @@ export async function memberListCommand(
     search: flags.search,
     type: flags.type as MemberType | undefined,
     invites: flags.invites,
-    page_size: pageSize(flags.pageSize) ?? (flags.all ? 100 : 25),
+    page_size: listPageSize(flags),
   });
-  const data = flags.all ? await list.toArray() : await firstPage(list);
+  const data = await listed(list, flags.all);
   return {
     data,
     text: () =>

@@ -2,7 +2,7 @@
 import { ValidationError } from '../../core/errors.js';
 import type { HubClient, Team, TeamMember } from '../../hub/index.js';
 import { keyValues, table } from '../render.js';
-import { firstPage, pageSize } from './hub.js';
+import { listed, listPageSize } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
 
 export function splitTeam(arg: string): { org: string; team: string } {
@@ -19,9 +19,9 @@ export async function teamListCommand(
   const list = hub.orgs.teams.list(org, {
     search: flags.search,
     username: flags.user,
-    page_size: pageSize(flags.pageSize) ?? (flags.all ? 100 : 25),
+    page_size: listPageSize(flags),
   });
-  const data = flags.all ? await list.toArray() : await firstPage(list);
+  const data = await listed(list, flags.all);
   return {
     data,
     text: () =>
@@ -81,9 +81,9 @@ export async function teamMemberListCommand(
   const { org, team } = splitTeam(arg);
   const list = hub.orgs.teams.members.list(org, team, {
     search: flags.search,
-    page_size: pageSize(flags.pageSize) ?? (flags.all ? 100 : 25),
+    page_size: listPageSize(flags),
   });
-  const data = flags.all ? await list.toArray() : await firstPage(list);
+  const data = await listed(list, flags.all);
   return {
     data,
     text: () =>

@@ -20,8 +20,8 @@ async function scim(g: Globals, allowDestructive = false) {
 }
 
 const tokens = () => import('./tokens.js');
-const confirmAction = async (question: string, force: boolean | undefined, io: ProgramIO) =>
-  (await import('./cli-values.js')).confirmAction(question, force, io.confirm);
+const confirmAction = async (question: string, action: string, force: boolean | undefined, io: ProgramIO) =>
+  (await import('./cli-values.js')).confirmOrRefuse(question, force, io.confirm, action);
 
 interface Flags {
   all?: boolean;
@@ -82,7 +82,12 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (uuid: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await confirmAction(`Delete access token ${uuid}? This cannot be undone.`, f.force, io);
+      await confirmAction(
+        `Delete access token ${uuid}? This cannot be undone.`,
+        'delete a token',
+        f.force,
+        io,
+      );
       await run(cmd, io, async (g) => withClient(await hub(g, true), (h) => m.tokenDeleteCommand(h, uuid)));
     });
 }
@@ -150,7 +155,12 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (org: string, id: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await confirmAction(`Delete access token ${id} of ${org}? This cannot be undone.`, f.force, io);
+      await confirmAction(
+        `Delete access token ${id} of ${org}? This cannot be undone.`,
+        'delete a token',
+        f.force,
+        io,
+      );
       await run(cmd, io, async (g) =>
         withClient(await hub(g, true), (h) => m.orgTokenDeleteCommand(h, org, id)),
       );
@@ -271,6 +281,7 @@ function registerScim(program: Command, io: ProgramIO): void {
       if (!active)
         await confirmAction(
           `Deactivate SCIM user ${id}? This removes them from the organization.`,
+          'deactivate a user',
           f.force,
           io,
         );

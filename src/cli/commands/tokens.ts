@@ -13,7 +13,7 @@ import type {
 } from '../../hub/index.js';
 import { toDateTime } from '../../hub/index.js';
 import { keyValues, table } from '../render.js';
-import { booleanFlag, integerFlag, listed } from './cli-values.js';
+import { booleanFlag, listed, listPageSize } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
 
 export const ONE_TIME_WARNING = 'Store this token now: Docker Hub will not show it again.\n';
@@ -23,7 +23,6 @@ export interface ListFlags {
   pageSize?: string;
 }
 
-const pageSize = (f: ListFlags) => integerFlag('--page-size', f.pageSize, 1, 100) ?? (f.all ? 100 : 25);
 const expiry = (v: string | undefined) => (v === undefined ? undefined : toDateTime(v, '--expires'));
 const yesNo = (v: boolean | undefined) => (v === undefined ? undefined : v ? 'yes' : 'no');
 
@@ -45,7 +44,7 @@ function patPairs(t: AccessToken): Pairs {
 const patText = (t: AccessToken) => keyValues(patPairs(t));
 
 export async function tokenListCommand(hub: HubClient, f: ListFlags): Promise<CommandResult<AccessToken[]>> {
-  const data = await listed(hub.accessTokens.list({ page_size: pageSize(f) }), f.all);
+  const data = await listed(hub.accessTokens.list({ page_size: listPageSize(f) }), f.all);
   return {
     data,
     text: () =>
@@ -140,7 +139,7 @@ export async function orgTokenListCommand(
   org: string,
   f: ListFlags,
 ): Promise<CommandResult<OrgAccessToken[]>> {
-  const data = await listed(hub.orgAccessTokens.list(org, { page_size: pageSize(f) }), f.all);
+  const data = await listed(hub.orgAccessTokens.list(org, { page_size: listPageSize(f) }), f.all);
   return {
     data,
     text: () =>
