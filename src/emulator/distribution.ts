@@ -73,12 +73,16 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-/** JSON strings are valid YAML scalars, so every value is written that way. */
-function configYaml(
+/**
+ * A distribution 2.x config for a loopback registry (never Debian's packaged one, which listens on every
+ * interface with htpasswd). JSON strings are valid YAML scalars, so every value is written that way.
+ */
+export function distributionConfig(
   addr: string,
   storageDir: string,
   auth: { realm: string; service: string; issuer: string; bundlePath: string } | undefined,
-  notify: { url: string; secret: string } | undefined,
+  notify?: { url: string; secret: string },
+  deleteEnabled = true,
 ): string {
   const q = JSON.stringify;
   const lines = [
@@ -91,7 +95,7 @@ function configYaml(
     '  filesystem:',
     `    rootdirectory: ${q(storageDir)}`,
     '  delete:',
-    '    enabled: true',
+    `    enabled: ${deleteEnabled}`,
     '  redirect:',
     '    disable: true',
     '  maintenance:',
@@ -202,7 +206,7 @@ async function startOnce(
   opts: RegistryOptions,
   notify: { url: string; secret: string } | undefined,
 ): Promise<{ child: ChildProcess; url: string; hostPort: string }> {
-  let auth: Parameters<typeof configYaml>[2];
+  let auth: Parameters<typeof distributionConfig>[2];
   if (opts.auth) {
     const bundlePath = join(dir, 'root-certs.pem');
     await writeFile(bundlePath, opts.auth.rootCertBundle);
@@ -210,7 +214,7 @@ async function startOnce(
   }
   const hostPort = `${host}:${port}`;
   const configPath = join(dir, 'config.yml');
-  await writeFile(configPath, configYaml(hostPort, storageDir, auth, notify));
+  await writeFile(configPath, distributionConfig(hostPort, storageDir, auth, notify));
   // REGISTRY_* variables override the config file; none from the caller's environment may leak in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
   const child = spawn(binary, ['serve', configPath], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,12 +7,11 @@
  * Token mode trusts a token server started with startTokenServer().
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probe, stopChild } from '../../src/emulator/distribution.js';
+import { distributionConfig, probe, stopChild } from '../../src/emulator/distribution.js';
 import { freePort } from './free-port.js';
 import type { TokenServer } from './token-server.js';
 
@@ -81,50 +80,29 @@ function installReaper(children: Map<Reapable, string>): Map<Reapable, string> {
   return children;
 }
 
-/** JSON strings are valid YAML scalars, so values are quoted this way. */
-function configYaml(port: number, storageDir: string, opts: RegistryOptions): string {
-  const q = JSON.stringify;
-  const lines = [
-    'version: 0.1',
-    'log:',
-    '  level: error',
-    '  accesslog:',
-    '    disabled: true',
-    'storage:',
-    '  filesystem:',
-    `    rootdirectory: ${q(storageDir)}`,
-    '  delete:',
-    `    enabled: ${opts.deleteEnabled ?? true}`,
-    '  redirect:',
-    '    disable: true',
-    '  maintenance:',
-    '    uploadpurging:',
-    '      enabled: false',
-    'http:',
-    `  addr: ${q(`127.0.0.1:${port}`)}`,
-    `  secret: ${q(randomBytes(24).toString('hex'))}`,
-  ];
-  if (opts.auth === 'token') {
-    const t = opts.tokenServer!;
-    lines.push(
-      'auth:',
-      '  token:',
-      `    realm: ${q(t.realm)}`,
-      `    service: ${q(t.service)}`,
-      `    issuer: ${q(t.issuer)}`,
-      `    rootcertbundle: ${q(t.certBundlePath)}`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 async function startOnce(opts: RegistryOptions): Promise<RunningRegistry> {
   const dir = await mkdtemp(join(tmpdir(), 'dh-registry-'));
   const storageDir = join(dir, 'storage');
   const configPath = join(dir, 'config.yml');
   await mkdir(storageDir);
   const port = await freePort();
-  await writeFile(configPath, configYaml(port, storageDir, opts));
+  await writeFile(
+    configPath,
+    distributionConfig(
+      `127.0.0.1:${port}`,
+      storageDir,
+      opts.auth === 'token'
+        ? {
+            realm: opts.tokenServer!.realm,
+            service: opts.tokenServer!.service,
+            issuer: opts.tokenServer!.issuer,
+            bundlePath: opts.tokenServer!.certBundlePath,
+          }
+        : undefined,
+      undefined,
+      opts.deleteEnabled ?? true,
+    ),
+  );
 
   // REGISTRY_* variables override the config file; none from the caller's environment may leak in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('REGISTRY_')));
