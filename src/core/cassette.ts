@@ -77,6 +77,31 @@ function isText(contentType: string | undefined): boolean {
   return !contentType || /json|text|xml|x-www-form-urlencoded|graphql/i.test(contentType);
 }
 
+const JWT = /^eyJ[\w-]*\.[\w-]+\.[\w-]*$/;
+
+/**
+ * What a recorded JWT becomes: unsigned, no claims but an expiry far ahead, so that a replay can still
+ * read a token's lifetime (the Hub client does) without the cassette holding the real one.
+ */
+export const REPLAY_JWT = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(
+  '{"sub":"cassette","exp":4102444800}',
+).toString('base64url')}.`;
+
+/** Where the original held a JWT that redaction removed, puts REPLAY_JWT instead. */
+function placeholderJwts(original: unknown, redacted: unknown): unknown {
+  if (typeof original === 'string')
+    return JWT.test(original) && redacted !== original ? REPLAY_JWT : redacted;
+  if (Array.isArray(original) && Array.isArray(redacted))
+    return redacted.map((v, i) => placeholderJwts(original[i], v));
+  if (original && redacted && typeof original === 'object' && typeof redacted === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(redacted))
+      out[k] = placeholderJwts((original as Record<string, unknown>)[k], v);
+    return out;
+  }
+  return redacted;
+}
+
 /** Scrubs a response body before it is written: JSON structurally, text by pattern, binary untouched. */
 function scrubBody(
   buffer: Buffer,
@@ -85,7 +110,8 @@ function scrubBody(
   if (!isText(contentType)) return { body: buffer.toString('base64'), encoding: 'base64' };
   const text = buffer.toString('utf8');
   try {
-    return { body: JSON.stringify(redactValue(JSON.parse(text))), encoding: 'utf8' };
+    const parsed: unknown = JSON.parse(text);
+    return { body: JSON.stringify(placeholderJwts(parsed, redactValue(parsed))), encoding: 'utf8' };
   } catch {
     return { body: redactText(text), encoding: 'utf8' };
   }

@@ -396,6 +396,8 @@ export class HttpTransport {
   }
 
   async close(): Promise<void> {
+    // A closed client's cassette is complete: write it now rather than only at process exit.
+    this.#recorder?.flush();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
 }
