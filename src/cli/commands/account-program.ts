@@ -1,4 +1,4 @@
-/** Registers the commands for login, logout, search, the current user's organizations. Command modules load lazily inside actions. */
+/** Registers the commands for login, logout, jwt, search, the current user's organizations. Command modules load lazily inside actions. */
 import { type Command, Option } from 'commander';
 import { run, withClient } from '../action.js';
 import type { GlobalOptions } from '../context.js';
@@ -67,6 +67,30 @@ export function registerAccountCommands(program: Command, io: AccountIO): void {
     .action(async (_f: unknown, cmd: Command) => {
       const { logoutCommand } = await import('./account.js');
       await run(cmd, io, () => logoutCommand());
+    });
+
+  program
+    .command('jwt')
+    .description(
+      'print a Docker Hub JWT for the configured credentials (POST /v2/auth/token), for scripts calling the Hub API',
+    )
+    .option('--legacy', 'log in with the deprecated POST /v2/users/login instead')
+    .option('--otp <code>', 'with --legacy: the one-time code of an account with two-factor authentication')
+    .addHelpText(
+      'after',
+      `
+The token is a credential: whoever has it acts as you on Docker Hub until it expires (10 minutes for
+POST /v2/auth/token). Do not log, paste or commit it, and keep it out of command arguments (other users
+can read those); for example:
+  export DOCKERHUB_JWT="$(dockerhub jwt)"   # dockerhub and the SDK use it as is
+  dockerhub jwt | sed 's/^/Authorization: Bearer /' | curl -sH @- https://hub.docker.com/v2/namespaces/acme/repositories
+Stdout gets the token and a newline, nothing else; --json gives { "token", "expires_at" } (from its exp).
+--legacy with a password on an account with two-factor authentication needs --otp CODE (the 6-8 digit
+code from your authenticator app); a personal access token needs no code.`,
+    )
+    .action(async (f: { legacy?: boolean; otp?: string }, cmd: Command) => {
+      const { jwtCommand } = await import('./jwt.js');
+      await run(cmd, io, async (g: Globals) => withClient(await hubClient(g), (h) => jwtCommand(h, f)));
     });
 
   program

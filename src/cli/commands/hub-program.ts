@@ -32,6 +32,13 @@ function hubClient(
   return new m.hubModule.HubClient({ baseUrl: g.hubUrl, allowDestructive: allowDestructive || undefined });
 }
 
+/** Help of the `exists` commands: the exit status is the answer. */
+const existsHelp = (example: string, what: string) => `
+Exit status: 0 when ${what} exists, 1 when not (a private repository you may not see counts as not
+existing), so scripts can write:  if dockerhub ${example}; then …; fi
+With --json it prints { "exists": true|false }. Other failures (network, credentials) print an error on
+stderr and also exit non-zero (usage errors: 2).`;
+
 export function registerHubCommands(program: Command, io: ProgramIO): void {
   program.option(
     '--hub-url <url>',
@@ -68,6 +75,15 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .action(async (arg: string, _f: Flags, cmd: Command) => {
       const m = await load();
       await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoShowCommand(h, arg)));
+    });
+  repo
+    .command('exists')
+    .description('check whether a repository exists: prints yes or no, exits 0 or 1')
+    .argument('<namespace/repository>')
+    .addHelpText('after', existsHelp('repo exists acme/app', 'the repository'))
+    .action(async (arg: string, _f: Flags, cmd: Command) => {
+      const m = await load();
+      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoExistsCommand(h, arg)));
     });
   repo
     .command('create')
@@ -128,6 +144,17 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .action(async (arg: string, _f: Flags, cmd: Command) => {
       const m = await load();
       await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.hubTagShowCommand(h, arg)));
+    });
+  tag
+    .command('exists')
+    .description(
+      'check whether a tag exists or, without :TAG, whether the repository has any tag: prints yes or no, exits 0 or 1',
+    )
+    .argument('<namespace/repository[:tag]>')
+    .addHelpText('after', existsHelp('hub-tag exists acme/app:1.0', 'the tag (without :TAG, any tag)'))
+    .action(async (arg: string, _f: Flags, cmd: Command) => {
+      const m = await load();
+      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.hubTagExistsCommand(h, arg)));
     });
   tag
     .command('rm')

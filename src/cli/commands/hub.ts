@@ -1,4 +1,4 @@
-/** Hub management commands: whoami, repositories and Hub tags. Each returns data and a text form. */
+/** Hub management commands: whoami, repositories and Hub tags (including existence checks). Each returns data and a text form. */
 import { ValidationError } from '../../core/errors.js';
 import type { HubClient, HubTag, Repository } from '../../hub/index.js';
 import { formatBytes, keyValues, table } from '../render.js';
@@ -29,6 +29,29 @@ export async function whoamiCommand(hub: HubClient): Promise<CommandResult> {
           ])
         : 'not logged in (anonymous)\n',
   };
+}
+
+/** Exit status of the `exists` commands: scripts write `if dockerhub repo exists acme/app; then …`. */
+export const EXIT_DOES_NOT_EXIST = 1;
+
+function existsResult(exists: boolean): CommandResult<{ exists: boolean }> {
+  return {
+    data: { exists },
+    text: () => (exists ? 'yes\n' : 'no\n'),
+    exit: exists ? undefined : { code: EXIT_DOES_NOT_EXIST },
+  };
+}
+
+/** HEAD on the repository: yes when it exists and the caller may see it. */
+export async function repoExistsCommand(hub: HubClient, arg: string): Promise<CommandResult> {
+  const { namespace, name } = splitRepo(arg);
+  return existsResult(await hub.repositories.exists(namespace, name));
+}
+
+/** HEAD on the tag, or without one on the tag list: yes when the repository has at least one tag. */
+export async function hubTagExistsCommand(hub: HubClient, arg: string): Promise<CommandResult> {
+  const { namespace, name, tag } = splitRepo(arg);
+  return existsResult(await hub.tags.exists(namespace, name, tag));
 }
 
 export async function repoListCommand(

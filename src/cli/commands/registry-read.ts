@@ -25,6 +25,17 @@ import { formatBytes, keyValues, shortDigest, table } from '../render.js';
 export interface CommandResult<T = unknown> {
   data: T;
   text: () => string;
+  /** Set when the answer is also an exit status scripts test (`repo exists` → 1 for no). */
+  exit?: ExitStatus;
+}
+
+/**
+ * A non-zero exit that is an answer, not a failure: the output is printed as usual, then the CLI exits
+ * with `code`. `reason`, when given, is printed on stderr like an error line (a JSON error with --json).
+ */
+export interface ExitStatus {
+  code: number;
+  reason?: { name: string; message: string };
 }
 
 export async function inspectCommand(

@@ -1,5 +1,5 @@
 /** Registers the commands for Docker Scout. Command modules load lazily inside actions. */
-import { type Command, CommanderError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { run, withClient } from '../action.js';
 import type { GlobalOptions } from '../context.js';
 import type { ProgramIO } from '../program.js';
@@ -71,27 +71,9 @@ image: --platform, default this machine's) or bare sha256: digests. Private imag
       '--exit-code',
       `exit with ${EXIT_VULNERABILITIES} when any vulnerability (at --severity) is found: for CI gates`,
     )
-    .action(async (img: string, f: CvesFlags, cmd: Command) => {
-      let found = 0;
-      let severities: readonly string[] = [];
-      await action(async (m, c) => {
-        const result = await m.commands.cvesCommand(c, img, f);
-        found = result.found;
-        severities = result.severities;
-        return result;
-      })(cmd);
-      if (f.exitCode && found > 0) {
-        const message = `${found} vulnerabilities at ${severities.join('/')} severity in ${img}`;
-        const json = (cmd.optsWithGlobals() as GlobalOptions).json;
-        io.stderr(
-          json
-            ? `${JSON.stringify({ error: { name: 'VulnerabilitiesFound', message } })}\n`
-            : `dockerhub: ${message}\n`,
-        );
-        // Commander errors are taken as already printed; this one carries the gate's exit code.
-        throw new CommanderError(EXIT_VULNERABILITIES, 'dockerhub.scout.vulnerabilities', message);
-      }
-    });
+    .action((img: string, f: CvesFlags, cmd: Command) =>
+      action((m, c) => m.commands.cvesCommand(c, img, f))(cmd),
+    );
 
   image('sbom', 'export the packages of an image as an SBOM: SPDX 2.3 or CycloneDX 1.5 JSON')
     .addOption(new Option('--format <format>', 'SBOM format').choices(['spdx', 'cyclonedx']).default('spdx'))

@@ -24,6 +24,7 @@ import {
 } from '../../scout/index.js';
 import { formatBytes, keyValues, shortDigest, table } from '../render.js';
 import type { CommandResult } from './registry-read.js';
+import { EXIT_VULNERABILITIES } from './scout-program.js';
 
 export interface ImageFlags {
   org?: string;
@@ -94,14 +95,25 @@ export async function cvesCommand(
   scout: ScoutClient,
   image: string,
   f: CvesFlags,
-): Promise<CommandResult<VulnerabilityReport> & { found: number; severities: readonly Severity[] }> {
+): Promise<CommandResult<VulnerabilityReport>> {
   const severities = f.severity ? parseSeverities(f.severity) : [];
   const data = await scout.vulnerabilities(image, { ...imageOpts(f), severities });
   const scope = severities.length ? ` at ${severities.join('/')} severity` : '';
+  const found = data.vulnerabilities.length;
+  const gate = (severities.length ? severities : SEVERITIES).join('/');
   return {
     data,
-    found: data.vulnerabilities.length,
-    severities: severities.length ? severities : SEVERITIES,
+    // The CI gate: findings are an answer (exit 3), distinct from failures (1) and usage errors (2).
+    exit:
+      f.exitCode && found > 0
+        ? {
+            code: EXIT_VULNERABILITIES,
+            reason: {
+              name: 'VulnerabilitiesFound',
+              message: `${found} vulnerabilities at ${gate} severity in ${image}`,
+            },
+          }
+        : undefined,
     text: () => {
       if (data.vulnerabilities.length === 0)
         return `no vulnerabilities${scope} found in ${imageLabel(data.image)}\n`;
