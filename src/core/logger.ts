@@ -2,7 +2,8 @@
  * Logging: pino to stderr, silent unless `DOCKERHUB_LOG_LEVEL` (or an option) says otherwise. Every
  * logged object goes through structural redaction, so a secret under an unexpected key is still hidden.
  */
-import pino from 'pino';
+import { createRequire } from 'node:module';
+import type pinoModule from 'pino';
 import { redactValue } from './redact.js';
 
 export interface Logger {
@@ -16,6 +17,16 @@ export interface Logger {
 
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
 
+/** What a silent logger is: nothing to format, so pino is not even loaded (it weighs on CLI start-up). */
+const SILENT: Logger = {
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child: () => SILENT,
+};
+
 export interface LoggerOptions {
   level?: string;
   /** A stream or file descriptor; default stderr (fd 2), keeping stdout clean for command output. */
@@ -25,6 +36,8 @@ export interface LoggerOptions {
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const requested = (opts.level ?? process.env.DOCKERHUB_LOG_LEVEL ?? 'silent').toLowerCase();
   const level = LEVELS.has(requested) ? requested : 'silent';
+  if (level === 'silent') return SILENT;
+  const pino = createRequire(import.meta.url)('pino') as typeof pinoModule;
   const destination =
     typeof opts.destination === 'object'
       ? opts.destination
@@ -46,7 +59,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
         },
       },
     },
-    destination as pino.DestinationStream,
+    destination as pinoModule.DestinationStream,
   ) as unknown as Logger;
 }
 
