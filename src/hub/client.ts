@@ -20,6 +20,7 @@ import { Orgs } from './orgs.js';
 import { Repositories } from './repositories.js';
 import { ScimClient } from './scim.js';
 import { Search } from './search.js';
+import type { HubSchemas } from './spec-types.js';
 import { HubTags } from './tags.js';
 import { Users } from './users.js';
 
@@ -59,10 +60,10 @@ export function path(strings: TemplateStringsArray, ...values: Array<string | nu
   }, '');
 }
 
-export interface HubPageResponse<T> {
-  count?: number;
-  next?: string | null;
-  previous?: string | null;
+type SpecPage = HubSchemas['page'];
+
+/** A Hub list page: the spec's `page` (`count`, `next`, `previous`) with its `results`. */
+export interface HubPageResponse<T> extends SpecPage {
   results?: T[];
 }
 

@@ -6,17 +6,13 @@ import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import { type HubClient, path } from './client.js';
 import { assertName } from './org-roles.js';
+import type { HubSchemas, Lenient } from './spec-types.js';
 
-export interface RestrictedImages {
-  enabled: boolean;
-  allow_official_images: boolean;
-  allow_verified_publishers: boolean;
-}
+/** The spec's `restricted_images`, every flag given (the PUT replaces the object whole). */
+export type RestrictedImages = Required<HubSchemas['restricted_images']>;
 
-export interface OrgSettings {
-  restricted_images?: RestrictedImages;
-  [key: string]: unknown;
-}
+/** The spec's `orgSettings`. */
+export type OrgSettings = Lenient<HubSchemas['orgSettings']>;
 
 export interface OrgSettingsChanges {
   /** Fields left out keep their current value (read first with a GET). */

@@ -5,39 +5,25 @@ import type { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
 import { ImmutableTags } from './immutable-tags.js';
 import { RepositoryPermissions } from './repository-permissions.js';
+import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
 
-export interface Repository {
-  name: string;
-  namespace: string;
-  repository_type?: string | null;
-  status?: number;
-  status_description?: string;
-  description?: string;
-  is_private?: boolean;
-  star_count?: number;
-  pull_count?: number;
+/**
+ * A repository as Docker Hub returns it: the spec's `repository_info` (GET, create), of which list entries
+ * (`repository_list_entry`) carry a subset. Lenient: only `name` and `namespace` are relied on.
+ */
+export interface Repository
+  extends Lenient<Omit<HubSchemas['repository_info'], 'description' | 'last_updated'>, 'name' | 'namespace'> {
+  /** The list entry schema allows null here; `repository_info` does not. */
+  description?: string | null;
   last_updated?: string | null;
-  date_registered?: string;
-  full_description?: string | null;
-  [key: string]: unknown;
 }
 
-export interface RepositoryListParams {
+export interface RepositoryListParams extends SpecQuery<'/v2/namespaces/{namespace}/repositories', 'get'> {
   namespace: string;
-  page?: number;
-  page_size?: number;
-  name?: string;
-  ordering?: 'name' | '-name' | 'last_updated' | '-last_updated' | 'pull_count' | '-pull_count';
 }
 
-export interface RepositoryCreateParams {
-  namespace: string;
-  name: string;
-  description?: string;
-  full_description?: string;
-  is_private?: boolean;
-  registry?: string;
-}
+/** The spec's `repo_creation_request`; the name is checked before the request. */
+export type RepositoryCreateParams = HubSchemas['repo_creation_request'];
 
 const REPO_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
