@@ -7,6 +7,7 @@ import { ValidationError } from '../core/errors.js';
 import type { PagedList } from '../core/pagination.js';
 import { Secret } from '../core/secret.js';
 import { type HubClient, path } from './client.js';
+import { accessTokenSchema, createdAccessTokenSchema } from './response-schemas.js';
 import type { HubSchemas, SpecFields } from './spec-types.js';
 
 export const PAT_SCOPES = ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read'] as const;
@@ -59,6 +60,7 @@ export class AccessTokens {
       path: '/v2/access-tokens',
       query,
       operation: 'docker.pat.list',
+      schema: accessTokenSchema,
     });
   }
 
@@ -69,6 +71,7 @@ export class AccessTokens {
       path: '/v2/access-tokens',
       body: params,
       operation: 'docker.pat.create',
+      schema: createdAccessTokenSchema,
     });
     return { ...created, token: new Secret(created.token ?? '') };
   }
@@ -78,6 +81,7 @@ export class AccessTokens {
       method: 'GET',
       path: path`/v2/access-tokens/${uuid}`,
       operation: 'docker.pat.get',
+      schema: accessTokenSchema,
     });
   }
 
@@ -87,6 +91,7 @@ export class AccessTokens {
       path: path`/v2/access-tokens/${uuid}`,
       body: changes,
       operation: 'docker.pat.update',
+      schema: accessTokenSchema,
     });
   }
 

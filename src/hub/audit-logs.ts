@@ -7,6 +7,7 @@ import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
+import { auditLogPageSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
 import { toDateTime, validated } from './validation.js';
 
@@ -61,6 +62,7 @@ export class AuditLogs {
         path: path`/v2/auditlogs/${account}`,
         query: { ...rest, ...window, page: current, page_size },
         operation: 'docker.auditlog.list',
+        schema: auditLogPageSchema,
         attributes: { account },
       });
       const items = res.logs ?? [];

@@ -8,6 +8,7 @@ import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import { type HubClient, path } from './client.js';
 import type { Repository } from './repositories.js';
+import { repositorySchema } from './response-schemas.js';
 import type { HubSchemas } from './spec-types.js';
 
 /** The spec's `update_repository_immutable_tags_request`: both fields are required. */
@@ -51,6 +52,7 @@ export class ImmutableTags {
         immutable_tags_rules: settings.immutable_tags_rules,
       },
       operation: 'docker.repo.immutable_tags.update',
+      schema: repositorySchema,
       attributes: { namespace, repository },
     });
   }

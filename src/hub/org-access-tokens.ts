@@ -8,6 +8,11 @@ import { ValidationError } from '../core/errors.js';
 import { PagedList } from '../core/pagination.js';
 import { Secret } from '../core/secret.js';
 import { type HubClient, path } from './client.js';
+import {
+  createdOrgAccessTokenSchema,
+  orgAccessTokenPageSchema,
+  orgAccessTokenSchema,
+} from './response-schemas.js';
 import type { HubSchemas, SpecFields } from './spec-types.js';
 import { toDateTime, validated } from './validation.js';
 
@@ -97,6 +102,7 @@ export class OrgAccessTokens {
         path: cursor ?? path`/v2/orgs/${org}/access-tokens`,
         query: cursor ? undefined : query,
         operation: 'docker.oat.list',
+        schema: orgAccessTokenPageSchema,
         attributes: { org },
       });
       return { items: page.results ?? [], next: page.next ?? undefined, total: page.total };
@@ -115,6 +121,7 @@ export class OrgAccessTokens {
       path: path`/v2/orgs/${org}/access-tokens`,
       body: { ...params, expires_at: expires },
       operation: 'docker.oat.create',
+      schema: createdOrgAccessTokenSchema,
       attributes: { org },
     });
     return { ...created, token: new Secret(created.token ?? '') };
@@ -128,6 +135,7 @@ export class OrgAccessTokens {
           method: 'GET',
           path: path`/v2/orgs/${org}/access-tokens/${id}`,
           operation: 'docker.oat.get',
+          schema: orgAccessTokenSchema,
           attributes: { org },
         }),
     );
@@ -147,6 +155,7 @@ export class OrgAccessTokens {
         path: path`/v2/orgs/${org}/access-tokens/${id}`,
         body: changes,
         operation: 'docker.oat.update',
+        schema: orgAccessTokenSchema,
         attributes: { org },
       }),
     );

@@ -5,6 +5,7 @@
 import { ValidationError } from '../core/errors.js';
 import { type HubClient, path } from './client.js';
 import { assertName, assertOrgRole, type OrgRole } from './org-roles.js';
+import { inviteListSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecRequestBody } from './spec-types.js';
 
 /** The spec's `invite`; `invitee` is a Docker ID, or an email address for people without an account. */
@@ -55,6 +56,7 @@ export class OrgInvites {
       method: 'GET',
       path: path`/v2/orgs/${org}/invites`,
       operation: 'docker.org.invite.list',
+      schema: inviteListSchema,
       attributes: { org },
     });
     return body?.data ?? [];

@@ -11,6 +11,8 @@ import { PagedList } from '../core/pagination.js';
 import { instrument } from '../core/telemetry.js';
 import { type HubClient, type HubPageResponse, path } from './client.js';
 import { assertName, assertOrgRole, assertPaging, type OrgRole } from './org-roles.js';
+import { checkResponse } from './response-check.js';
+import { memberPageSchema, memberSchema } from './response-schemas.js';
 import type { HubParameters, HubSchemas, SpecFields, SpecQuery } from './spec-types.js';
 
 /** A member as the spec's `org_member` describes it (its `user` fields included); `username` is relied on. */
@@ -65,6 +67,8 @@ export class OrgMembers {
         cursor ? { ...first, path: cursor, query: undefined } : first,
       );
       const page = asPage<OrgMember>(body);
+      // Checked once read as a page: the spec's array shapes are accepted above, not warned about.
+      checkResponse(memberPageSchema, page, first.operation, this.hub.transport.logger);
       return { items: page.results ?? [], next: page.next ?? undefined, total: page.count };
     });
   }
@@ -99,6 +103,7 @@ export class OrgMembers {
       path: path`/v2/orgs/${org}/members/${username}`,
       body: { role },
       operation: 'docker.org.member.update',
+      schema: memberSchema,
       attributes: { org },
     });
   }

@@ -6,6 +6,7 @@ import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import { type HubClient, path } from './client.js';
 import { assertName } from './org-roles.js';
+import { orgSettingsSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient } from './spec-types.js';
 
 /** The spec's `restricted_images`, every flag given (the PUT replaces the object whole). */
@@ -30,6 +31,7 @@ export class OrgSettingsApi {
       method: 'GET',
       path: path`/v2/orgs/${org}/settings`,
       operation: 'docker.org.settings.get',
+      schema: orgSettingsSchema,
       attributes: { org },
     });
   }
@@ -64,6 +66,7 @@ export class OrgSettingsApi {
       path: path`/v2/orgs/${org}/settings`,
       body: { restricted_images: restricted },
       operation: 'docker.org.settings.update',
+      schema: orgSettingsSchema,
       attributes: { org },
     });
   }

@@ -6,6 +6,7 @@ import type { APIPromise } from '../core/api-promise.js';
 import type { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
 import { assertName, assertPaging } from './org-roles.js';
+import { teamMemberSchema, teamSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
 
 /** A team: the spec's `org_group` (Docker's API says "group"); `id` and `name` are relied on. */
@@ -33,6 +34,7 @@ export class TeamMembers {
       path: path`/v2/orgs/${org}/groups/${team}/members`,
       query,
       operation: 'docker.org.team.member.list',
+      schema: teamMemberSchema,
       attributes: { org, team },
     });
   }
@@ -81,6 +83,7 @@ export class OrgTeams {
       path: path`/v2/orgs/${org}/groups`,
       query: { ...filters },
       operation: 'docker.org.team.list',
+      schema: teamSchema,
       attributes: { org },
     });
   }
@@ -93,6 +96,7 @@ export class OrgTeams {
       path: path`/v2/orgs/${org}/groups`,
       body: { name },
       operation: 'docker.org.team.create',
+      schema: teamSchema,
       attributes: { org, team: name },
     });
   }
@@ -104,6 +108,7 @@ export class OrgTeams {
       method: 'GET',
       path: path`/v2/orgs/${org}/groups/${team}`,
       operation: 'docker.org.team.get',
+      schema: teamSchema,
       attributes: { org, team },
     });
   }
@@ -118,6 +123,7 @@ export class OrgTeams {
       path: path`/v2/orgs/${org}/groups/${team}`,
       body: { name: details.name },
       operation: 'docker.org.team.replace',
+      schema: teamSchema,
       attributes: { org, team },
     });
   }
@@ -132,6 +138,7 @@ export class OrgTeams {
       path: path`/v2/orgs/${org}/groups/${team}`,
       body: changes,
       operation: 'docker.org.team.update',
+      schema: teamSchema,
       attributes: { org, team },
     });
   }

@@ -5,6 +5,7 @@ import type { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
 import { ImmutableTags } from './immutable-tags.js';
 import { RepositoryPermissions } from './repository-permissions.js';
+import { repositorySchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
 
 /**
@@ -53,6 +54,7 @@ export class Repositories {
       path: path`/v2/namespaces/${namespace}/repositories`,
       query,
       operation: 'docker.repo.list',
+      schema: repositorySchema,
       attributes: { namespace },
     });
   }
@@ -64,6 +66,7 @@ export class Repositories {
       path: path`/v2/namespaces/${params.namespace}/repositories`,
       body: params,
       operation: 'docker.repo.create',
+      schema: repositorySchema,
       attributes: { namespace: params.namespace, repository: params.name },
     });
   }
@@ -73,6 +76,7 @@ export class Repositories {
       method: 'GET',
       path: path`/v2/namespaces/${namespace}/repositories/${name}`,
       operation: 'docker.repo.get',
+      schema: repositorySchema,
       attributes: { namespace, repository: name },
     });
   }
@@ -100,6 +104,7 @@ export class Repositories {
       path: path`/v2/repositories/${namespace}/${name}/`,
       body: changes,
       operation: 'docker.repo.update',
+      schema: repositorySchema,
       attributes: { namespace, repository: name },
     });
   }

@@ -4,6 +4,7 @@
  * shared HttpTransport (retries, rate limits, typed errors). User lists page by `startIndex`/`count`.
  * Deactivating a user removes them from the organization: it needs `allowDestructive`, like a delete.
  */
+import type { z } from 'zod';
 import { APIPromise } from '../core/api-promise.js';
 import { DestructiveOperationBlockedError, ValidationError } from '../core/errors.js';
 import { PagedList } from '../core/pagination.js';
@@ -11,6 +12,8 @@ import { Secret } from '../core/secret.js';
 import { instrument } from '../core/telemetry.js';
 import { HttpTransport, responseInfo, type TransportOptions } from '../core/transport.js';
 import { DEFAULT_HUB_URL, path } from './client.js';
+import { checkResponse, parseJsonBody } from './response-check.js';
+import { scimUserListSchema, scimUserSchema } from './response-schemas.js';
 import type { HubResponses, HubSchemas, Lenient, SpecQuery, SpecRequestBody } from './spec-types.js';
 import { validated } from './validation.js';
 
@@ -123,6 +126,8 @@ export class ScimClient {
     query?: Record<string, string | number | undefined>;
     body?: unknown;
     operation: string;
+    /** The expected response, checked leniently (a mismatch is logged, the data returned). */
+    schema?: z.ZodType;
   }): APIPromise<T> {
     return APIPromise.from(() =>
       instrument(req.operation, {}, async () => {
@@ -140,8 +145,9 @@ export class ScimClient {
           },
           body,
         });
-        const text = await res.body.text();
-        return { data: (text ? JSON.parse(text) : undefined) as T, response: responseInfo(res) };
+        const data = parseJsonBody(await res.body.text(), res, req.operation);
+        checkResponse(req.schema, data, req.operation, this.transport.logger);
+        return { data: data as T, response: responseInfo(res) };
       }),
     );
   }
@@ -204,6 +210,7 @@ export class ScimUsers {
         path: '/Users',
         query: { ...rest, filter, startIndex: start, count },
         operation: 'docker.scim.users.list',
+        schema: scimUserListSchema,
       });
       const items = resourcesOf(page);
       const served = page.itemsPerPage ?? items.length;
@@ -214,7 +221,12 @@ export class ScimUsers {
   }
 
   get(id: string): APIPromise<ScimUser> {
-    return this.scim.request({ method: 'GET', path: path`/Users/${id}`, operation: 'docker.scim.users.get' });
+    return this.scim.request({
+      method: 'GET',
+      path: path`/Users/${id}`,
+      operation: 'docker.scim.users.get',
+      schema: scimUserSchema,
+    });
   }
 
   create(params: ScimCreateUserParams): APIPromise<ScimUser> {
@@ -226,6 +238,7 @@ export class ScimUsers {
           path: '/Users',
           body: { schemas: [SCIM_USER_SCHEMA], ...params },
           operation: 'docker.scim.users.create',
+          schema: scimUserSchema,
         }),
     );
   }
@@ -248,6 +261,7 @@ export class ScimUsers {
         // RFC 7643 calls the flag `active`, Docker's spec `enabled`: send both so either reading agrees.
         body: { schemas: [SCIM_USER_SCHEMA], ...params, enabled: params.active },
         operation: 'docker.scim.users.replace',
+        schema: scimUserSchema,
       }),
     );
   }

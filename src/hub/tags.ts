@@ -2,6 +2,7 @@
 import type { APIPromise } from '../core/api-promise.js';
 import type { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
+import { tagSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient } from './spec-types.js';
 
 /** One image of a tag (one platform): the spec's `image`. */
@@ -32,6 +33,7 @@ export class HubTags {
       path: path`/v2/namespaces/${namespace}/repositories/${repository}/tags`,
       query,
       operation: 'docker.tag.list',
+      schema: tagSchema,
       attributes: { namespace, repository },
     });
   }
@@ -41,6 +43,7 @@ export class HubTags {
       method: 'GET',
       path: path`/v2/namespaces/${namespace}/repositories/${repository}/tags/${tag}`,
       operation: 'docker.tag.get',
+      schema: tagSchema,
       attributes: { namespace, repository, tag },
     });
   }
