@@ -115,6 +115,8 @@ export class UnsupportedError extends DockerHubError {}
 export class CassetteMissError extends DockerHubError {}
 /** Bad input caught before any request is sent (a flag, a file, a platform string). */
 export class ValidationError extends DockerHubError {}
+/** The server answered with a body the SDK cannot read at all, e.g. HTML where JSON was expected. */
+export class InvalidResponseError extends DockerHubError {}
 
 const STATUS_CLASSES: Record<
   number,

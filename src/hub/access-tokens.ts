@@ -7,23 +7,14 @@ import { ValidationError } from '../core/errors.js';
 import type { PagedList } from '../core/pagination.js';
 import { Secret } from '../core/secret.js';
 import { type HubClient, path } from './client.js';
+import { accessTokenSchema, createdAccessTokenSchema } from './response-schemas.js';
+import type { HubSchemas, SpecFields } from './spec-types.js';
 
 export const PAT_SCOPES = ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read'] as const;
 export type PatScope = (typeof PAT_SCOPES)[number];
 
-interface AccessTokenFields {
-  uuid: string;
-  token_label?: string;
-  scopes?: string[];
-  is_active?: boolean;
-  created_at?: string;
-  last_used?: string | null;
-  expires_at?: string;
-  generated_by?: string;
-  creator_ip?: string;
-  creator_ua?: string;
-  client_id?: string;
-}
+/** The spec's `accessToken`, without the plaintext `token` (returned once, by `create`, as a `Secret`). */
+type AccessTokenFields = Omit<SpecFields<HubSchemas['accessToken'], 'uuid'>, 'token'>;
 
 export interface AccessToken extends AccessTokenFields {
   [key: string]: unknown;
@@ -34,12 +25,17 @@ export interface CreatedAccessToken extends AccessTokenFields {
   token: Secret;
 }
 
-export interface CreateAccessTokenParams {
-  token_label: string;
+/** The spec's `createAccessTokenRequest`, with scopes narrowed to the ones Docker Hub accepts. */
+export interface CreateAccessTokenParams extends SpecCreateParams {
   scopes: PatScope[];
   /** ISO 8601 date-time; omitted means the token never expires. */
   expires_at?: string;
 }
+
+/** The spec's `patchAccessTokenRequest`: a new label, or activate/deactivate. */
+export type UpdateAccessTokenParams = HubSchemas['patchAccessTokenRequest'];
+
+type SpecCreateParams = HubSchemas['createAccessTokenRequest'];
 
 function validate(params: CreateAccessTokenParams): void {
   if (!params.token_label || params.token_label.length > 100)
@@ -64,6 +60,7 @@ export class AccessTokens {
       path: '/v2/access-tokens',
       query,
       operation: 'docker.pat.list',
+      schema: accessTokenSchema,
     });
   }
 
@@ -74,6 +71,7 @@ export class AccessTokens {
       path: '/v2/access-tokens',
       body: params,
       operation: 'docker.pat.create',
+      schema: createdAccessTokenSchema,
     });
     return { ...created, token: new Secret(created.token ?? '') };
   }
@@ -83,15 +81,17 @@ export class AccessTokens {
       method: 'GET',
       path: path`/v2/access-tokens/${uuid}`,
       operation: 'docker.pat.get',
+      schema: accessTokenSchema,
     });
   }
 
-  update(uuid: string, changes: { token_label?: string; is_active?: boolean }): APIPromise<AccessToken> {
+  update(uuid: string, changes: UpdateAccessTokenParams): APIPromise<AccessToken> {
     return this.hub.call<AccessToken>({
       method: 'PATCH',
       path: path`/v2/access-tokens/${uuid}`,
       body: changes,
       operation: 'docker.pat.update',
+      schema: accessTokenSchema,
     });
   }
 

@@ -7,46 +7,33 @@ import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
+import { auditLogPageSchema } from './response-schemas.js';
+import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
 import { toDateTime, validated } from './validation.js';
 
-export interface AuditLogEvent {
-  account?: string;
-  action?: string;
-  name?: string;
-  actor?: string;
-  data?: Record<string, string>;
-  timestamp?: string;
-  action_description?: string;
-  [key: string]: unknown;
-}
+/** One event: the spec's `AuditLog`. */
+export type AuditLogEvent = Lenient<HubSchemas['AuditLog']>;
 
-export interface AuditLogFilters {
+/** The spec's query parameters of `AuditLogs_ListAuditLogs`, with dates that may also be Date objects. */
+export interface AuditLogFilters extends Omit<SpecQuery<'/v2/auditlogs/{account}', 'get'>, 'from' | 'to'> {
   /** A full action name, e.g. `repo.tag.push` (see `actions()`). */
   action?: string;
-  /** The repository, organization or team member the event is about. */
-  name?: string;
-  /** Who triggered the event. */
-  actor?: string;
   /** Start of the time window (inclusive): a date, a date-time or a Date. */
   from?: string | Date;
   /** End of the time window. */
   to?: string | Date;
   /** Events per page (default 25, Docker's default; at most 100). */
   page_size?: number;
-  /** First page to read (default 1). */
-  page?: number;
 }
 
-export interface AuditLogAction {
-  name?: string;
-  description?: string;
-  label?: string;
-}
+/** One action that can be filtered on: the spec's `AuditLogAction`. */
+export type AuditLogAction = HubSchemas['AuditLogAction'];
 
-export interface AuditLogActions {
-  /** Groups (e.g. `repo`, `org`) of actions; a group's action `tag.push` filters as `repo.tag.push`. */
-  actions?: Record<string, { actions?: AuditLogAction[]; label?: string }>;
-}
+/**
+ * The spec's `GetAuditActionsResponse`: groups (e.g. `repo`, `org`) of actions; a group's action
+ * `tag.push` filters as `repo.tag.push`.
+ */
+export type AuditLogActions = HubSchemas['GetAuditActionsResponse'];
 
 function checkAccount(account: string): void {
   if (!/^[a-z0-9][a-z0-9_-]*$/i.test(account)) throw new ValidationError(`invalid account name "${account}"`);
@@ -75,6 +62,7 @@ export class AuditLogs {
         path: path`/v2/auditlogs/${account}`,
         query: { ...rest, ...window, page: current, page_size },
         operation: 'docker.auditlog.list',
+        schema: auditLogPageSchema,
         attributes: { account },
       });
       const items = res.logs ?? [];

@@ -8,6 +8,7 @@ import { AuthenticationError, ValidationError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
 import { instrument } from '../core/telemetry.js';
 import type { HttpTransport } from '../core/transport.js';
+import type { HubSchemas } from './spec-types.js';
 
 export const REFRESH_MARGIN_MS = 60_000;
 
@@ -107,7 +108,7 @@ export class HubAuth {
         }
         throw err;
       });
-    const body = (await res.body.json()) as { access_token?: string };
+    const body = (await res.body.json()) as HubSchemas['AuthCreateTokenResponse'];
     if (!body.access_token) throw new AuthenticationError('Docker Hub answered without an access token');
     const claims = decodeJwt(body.access_token);
     // Docker documents a 10-minute lifetime; trust `exp` when present.

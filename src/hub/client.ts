@@ -3,6 +3,7 @@
  * segments, the JWT bearer, one transparent re-mint on 401, typed errors, `next`-URL pagination, and the
  * safety switch for destructive operations. Resources are thin files beside this one.
  */
+import type { z } from 'zod';
 import { APIPromise } from '../core/api-promise.js';
 import { type CredentialOptions, CredentialResolver } from '../core/credentials.js';
 import { DestructiveOperationBlockedError, ValidationError } from '../core/errors.js';
@@ -18,8 +19,11 @@ import { LegacyAuth } from './legacy-auth.js';
 import { OrgAccessTokens } from './org-access-tokens.js';
 import { Orgs } from './orgs.js';
 import { Repositories } from './repositories.js';
+import { checkResponse, parseJsonBody } from './response-check.js';
+import { hubPage } from './response-schemas.js';
 import { ScimClient } from './scim.js';
 import { Search } from './search.js';
+import type { HubSchemas } from './spec-types.js';
 import { HubTags } from './tags.js';
 import { Users } from './users.js';
 
@@ -44,8 +48,13 @@ export interface HubRequest {
   signal?: AbortSignal;
   /** Statuses returned instead of thrown (e.g. 404 for HEAD existence checks). */
   allowStatus?: number[];
-  /** Telemetry operation name, e.g. docker.repo.list. */
+  /** Telemetry operation name, e.g. docker.repo.list; also names the operation in validation warnings. */
   operation: string;
+  /**
+   * The expected response (for `list`, one item): checked leniently, a mismatch is logged as one warning
+   * and the data returned as is (Docker's response schemas lag the live API).
+   */
+  schema?: z.ZodType;
   attributes?: Record<string, string | number | undefined>;
 }
 
@@ -59,10 +68,10 @@ export function path(strings: TemplateStringsArray, ...values: Array<string | nu
   }, '');
 }
 
-export interface HubPageResponse<T> {
-  count?: number;
-  next?: string | null;
-  previous?: string | null;
+type SpecPage = HubSchemas['page'];
+
+/** A Hub list page: the spec's `page` (`count`, `next`, `previous`) with its `results`. */
+export interface HubPageResponse<T> extends SpecPage {
   results?: T[];
 }
 
@@ -156,22 +165,31 @@ export class HubClient {
     throw await this.transport.toError(res);
   }
 
-  /** A JSON call as an APIPromise (`.withResponse()` gives status, headers and rate limit). */
+  /**
+   * A JSON call as an APIPromise (`.withResponse()` gives status, headers and rate limit). A body that is
+   * not JSON is an InvalidResponseError; one that does not match `req.schema` is logged and returned.
+   */
   call<T>(req: HubRequest): APIPromise<T> {
     return APIPromise.from(() =>
       instrument(req.operation, req.attributes ?? {}, async () => {
         const res = await this.send(req);
         const text = req.method === 'HEAD' ? '' : await res.body.text();
-        return { data: (text ? JSON.parse(text) : undefined) as T, response: responseInfo(res) };
+        const data = parseJsonBody(text, res, req.operation);
+        checkResponse(req.schema, data, req.operation, this.transport.logger);
+        return { data: data as T, response: responseInfo(res) };
       }),
     );
   }
 
-  /** A Hub list (`count`/`next`/`results`) as a PagedList: `for await` walks every item, page by page. */
+  /**
+   * A Hub list (`count`/`next`/`results`) as a PagedList: `for await` walks every item, page by page.
+   * `req.schema` describes one item; each page is checked as a Hub page of them.
+   */
   list<T>(req: HubRequest): PagedList<T> {
+    const pageReq = req.schema ? { ...req, schema: hubPage(req.schema) } : req;
     return new PagedList<T>(async (cursor): Promise<Page<T>> => {
       const page = await this.call<HubPageResponse<T>>(
-        cursor ? { ...req, path: cursor, query: undefined } : req,
+        cursor ? { ...pageReq, path: cursor, query: undefined } : pageReq,
       );
       return { items: page.results ?? [], next: page.next ?? undefined, total: page.count };
     });

@@ -8,11 +8,11 @@ import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import { type HubClient, path } from './client.js';
 import type { Repository } from './repositories.js';
+import { repositorySchema } from './response-schemas.js';
+import type { HubSchemas } from './spec-types.js';
 
-export interface ImmutableTagsSettings {
-  immutable_tags: boolean;
-  immutable_tags_rules: string[];
-}
+/** The spec's `update_repository_immutable_tags_request`: both fields are required. */
+export type ImmutableTagsSettings = HubSchemas['update_repository_immutable_tags_request'];
 
 const RE2_UNSUPPORTED: Array<[RegExp, string]> = [
   [/\(\?<?[=!]/, 'lookaround'],
@@ -52,6 +52,7 @@ export class ImmutableTags {
         immutable_tags_rules: settings.immutable_tags_rules,
       },
       operation: 'docker.repo.immutable_tags.update',
+      schema: repositorySchema,
       attributes: { namespace, repository },
     });
   }
@@ -59,7 +60,7 @@ export class ImmutableTags {
   /** The existing tags of the repository that `regex` matches. */
   async verify(namespace: string, repository: string, regex: string): Promise<string[]> {
     assertImmutableTagRule(regex);
-    const body = await this.hub.call<{ tags?: string[] }>({
+    const body = await this.hub.call<Partial<HubSchemas['immutable_tags_verify_response']>>({
       method: 'POST',
       path: path`/v2/namespaces/${namespace}/repositories/${repository}/immutabletags/verify`,
       body: { regex },

@@ -5,6 +5,7 @@ export {
   type CreatedAccessToken,
   PAT_SCOPES,
   type PatScope,
+  type UpdateAccessTokenParams,
 } from './access-tokens.js';
 export {
   type AuditLogAction,
@@ -101,6 +102,7 @@ export {
   type SearchResult,
   type SearchType,
 } from './search.js';
-export { type HubTag, HubTags } from './tags.js';
+export type { HubParameters, HubSchemas, Lenient } from './spec-types.js';
+export { type HubTag, type HubTagImage, HubTags } from './tags.js';
 export { type UserOrg, Users, type WhoAmI } from './users.js';
 export { toDateTime } from './validation.js';

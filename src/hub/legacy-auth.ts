@@ -9,14 +9,16 @@ import { Secret } from '../core/secret.js';
 import { instrument } from '../core/telemetry.js';
 import type { HttpResponse } from '../core/transport.js';
 import type { HubClient } from './client.js';
+import type { HubSchemas } from './spec-types.js';
 
-export interface LegacyLoginParams {
-  username: string;
+/** The spec's `UsersLoginRequest`, the password possibly a `Secret`. */
+export interface LegacyLoginParams extends Omit<HubSchemas['UsersLoginRequest'], 'password'> {
   /** A password, or a personal access token. */
   password: string | Secret;
 }
 
-export interface Login2faParams {
+/** The spec's `Users2FALoginRequest`, the intermediate token possibly a `Secret`. */
+export interface Login2faParams extends Omit<HubSchemas['Users2FALoginRequest'], 'login_2fa_token'> {
   /** The intermediate token `login()` returned for a 2FA account. */
   login_2fa_token: string | Secret;
   /** The current one-time code from the account's authenticator. */
@@ -28,11 +30,9 @@ export type LegacyLoginResult =
   | { status: 'authenticated'; token: Secret }
   | { status: '2fa_required'; login_2fa_token: Secret; detail?: string };
 
-interface LoginBody {
-  token?: string;
-  detail?: string;
-  login_2fa_token?: string | null;
-}
+/** The spec's success (`token`) and 401 (`detail`, `login_2fa_token`) bodies, read as one. */
+type LoginBody = HubSchemas['PostUsersLoginSuccessResponse'] &
+  Partial<HubSchemas['PostUsersLoginErrorResponse']>;
 
 export class LegacyAuth {
   constructor(private readonly hub: HubClient) {}

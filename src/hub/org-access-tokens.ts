@@ -8,29 +8,36 @@ import { ValidationError } from '../core/errors.js';
 import { PagedList } from '../core/pagination.js';
 import { Secret } from '../core/secret.js';
 import { type HubClient, path } from './client.js';
+import {
+  createdOrgAccessTokenSchema,
+  orgAccessTokenPageSchema,
+  orgAccessTokenSchema,
+} from './response-schemas.js';
+import type { HubSchemas, SpecFields } from './spec-types.js';
 import { toDateTime, validated } from './validation.js';
 
+type SpecResource = HubSchemas['orgAccessTokenResource'];
+
 /** The resource types the spec enumerates. */
-export const OAT_RESOURCE_TYPES = ['TYPE_REPO', 'TYPE_ORG'] as const;
+export const OAT_RESOURCE_TYPES = ['TYPE_REPO', 'TYPE_ORG'] as const satisfies ReadonlyArray<
+  SpecResource['type']
+>;
 export type OatResourceType = (typeof OAT_RESOURCE_TYPES)[number];
 
-export interface OrgAccessTokenResource {
+/**
+ * The spec's `orgAccessTokenResource`, every field required (checked before any request). `path` is
+ * `org/repo`, a glob such as `org/*`, or `*\/*\/public` for public repositories only; `scopes` are e.g.
+ * `repo-pull` (the spec names no fixed list, so only their shape is checked).
+ */
+export interface OrgAccessTokenResource extends Required<SpecResource> {
   type: OatResourceType;
-  /** `org/repo`, a glob such as `org/*`, or `*\/*\/public` for public repositories only. */
-  path: string;
-  /** E.g. `repo-pull`; the spec names no fixed list, so only their shape is checked. */
-  scopes: string[];
 }
 
-interface OrgAccessTokenFields {
-  id: string;
-  label?: string;
+/** The spec's `getOrgAccessTokenResponse` (`orgAccessToken` with its resources), plus `description`. */
+interface OrgAccessTokenFields
+  extends Omit<SpecFields<HubSchemas['getOrgAccessTokenResponse'], 'id'>, 'resources'> {
+  /** Sent on create and update; the spec's response schema lacks it. */
   description?: string;
-  created_by?: string;
-  is_active?: boolean;
-  created_at?: string;
-  expires_at?: string | null;
-  last_used_at?: string | null;
   resources?: OrgAccessTokenResource[];
 }
 
@@ -43,24 +50,23 @@ export interface CreatedOrgAccessToken extends OrgAccessTokenFields {
   token: Secret;
 }
 
-export interface CreateOrgAccessTokenParams {
+/** The spec's `createOrgAccessTokenRequest`, with the label and resources required. */
+export interface CreateOrgAccessTokenParams
+  extends Omit<HubSchemas['createOrgAccessTokenRequest'], 'label' | 'resources' | 'expires_at'> {
   label: string;
-  description?: string;
   resources: OrgAccessTokenResource[];
   /** A date or date-time in the future; omitted means the token never expires. */
   expires_at?: string | Date;
 }
 
-export interface UpdateOrgAccessTokenParams {
-  label?: string;
-  description?: string;
-  /** Replaces the token's resources. */
+/** The spec's `updateOrgAccessTokenRequest`; `resources` replaces the token's resources. */
+export interface UpdateOrgAccessTokenParams
+  extends Omit<HubSchemas['updateOrgAccessTokenRequest'], 'resources'> {
   resources?: OrgAccessTokenResource[];
-  is_active?: boolean;
 }
 
-interface OrgAccessTokenPage {
-  total?: number;
+/** The spec's `getOrgAccessTokensResponse` (`total`, not `count`). */
+interface OrgAccessTokenPage extends Omit<HubSchemas['getOrgAccessTokensResponse'], 'results' | 'next'> {
   next?: string | null;
   results?: OrgAccessToken[];
 }
@@ -96,6 +102,7 @@ export class OrgAccessTokens {
         path: cursor ?? path`/v2/orgs/${org}/access-tokens`,
         query: cursor ? undefined : query,
         operation: 'docker.oat.list',
+        schema: orgAccessTokenPageSchema,
         attributes: { org },
       });
       return { items: page.results ?? [], next: page.next ?? undefined, total: page.total };
@@ -114,6 +121,7 @@ export class OrgAccessTokens {
       path: path`/v2/orgs/${org}/access-tokens`,
       body: { ...params, expires_at: expires },
       operation: 'docker.oat.create',
+      schema: createdOrgAccessTokenSchema,
       attributes: { org },
     });
     return { ...created, token: new Secret(created.token ?? '') };
@@ -127,6 +135,7 @@ export class OrgAccessTokens {
           method: 'GET',
           path: path`/v2/orgs/${org}/access-tokens/${id}`,
           operation: 'docker.oat.get',
+          schema: orgAccessTokenSchema,
           attributes: { org },
         }),
     );
@@ -146,6 +155,7 @@ export class OrgAccessTokens {
         path: path`/v2/orgs/${org}/access-tokens/${id}`,
         body: changes,
         operation: 'docker.oat.update',
+        schema: orgAccessTokenSchema,
         attributes: { org },
       }),
     );

@@ -5,29 +5,24 @@
 import { ValidationError } from '../core/errors.js';
 import { type HubClient, path } from './client.js';
 import { assertName, assertOrgRole, type OrgRole } from './org-roles.js';
+import { inviteListSchema } from './response-schemas.js';
+import type { HubSchemas, Lenient, SpecRequestBody } from './spec-types.js';
 
-export interface Invite {
-  id: string;
-  inviter_username?: string;
-  /** A Docker ID, or an email address for people without an account. */
-  invitee: string;
-  org?: string;
-  team?: string;
-  created_at?: string;
-  [key: string]: unknown;
-}
+/** The spec's `invite`; `invitee` is a Docker ID, or an email address for people without an account. */
+export type Invite = Lenient<HubSchemas['invite'], 'id' | 'invitee'>;
 
-export interface BulkInviteParams {
-  org: string;
-  team?: string;
+type SpecBulkInvite = SpecRequestBody<'/v2/invites/bulk', 'post'>;
+
+/** The spec's bulk invite request body, with the role narrowed to the roles a member can be given. */
+export interface BulkInviteParams extends Omit<SpecBulkInvite, 'role'> {
   role?: OrgRole;
-  invitees: string[];
-  dry_run?: boolean;
 }
 
-export interface BulkInviteResult {
+type SpecBulkInviteResult = NonNullable<HubSchemas['bulk_invite']['invitees']>[number];
+
+/** One invitee's outcome (the spec's `bulk_invite` entry); `status` is e.g. `invited`, `existing_org_member`. */
+export interface BulkInviteResult extends Omit<SpecBulkInviteResult, 'invitee' | 'status' | 'invite'> {
   invitee: string;
-  /** e.g. `invited`, `existing_org_member`, `invalid_email_or_docker_id`. */
   status: string;
   invite?: Invite;
 }
@@ -61,6 +56,7 @@ export class OrgInvites {
       method: 'GET',
       path: path`/v2/orgs/${org}/invites`,
       operation: 'docker.org.invite.list',
+      schema: inviteListSchema,
       attributes: { org },
     });
     return body?.data ?? [];

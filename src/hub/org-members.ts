@@ -1,7 +1,8 @@
 /**
  * Organization members (spec tag `orgs`): list with filters, CSV export, role change, removal.
- * Docker's spec declares the list response as an array of pages and the export as an array of objects;
- * the list accepts either shape, and the export is returned as the CSV text (or stream) it is.
+ * Docker's spec declares the list response as an array of pages and the export as an array of objects
+ * (both known wrong): the list accepts either shape, and the export is returned as the CSV text (or
+ * stream) it is, so neither derives its type from the spec.
  */
 import type { Readable } from 'node:stream';
 import type { APIPromise } from '../core/api-promise.js';
@@ -10,34 +11,31 @@ import { PagedList } from '../core/pagination.js';
 import { instrument } from '../core/telemetry.js';
 import { type HubClient, type HubPageResponse, path } from './client.js';
 import { assertName, assertOrgRole, assertPaging, type OrgRole } from './org-roles.js';
+import { checkResponse } from './response-check.js';
+import { memberPageSchema, memberSchema } from './response-schemas.js';
+import type { HubParameters, HubSchemas, SpecFields, SpecQuery } from './spec-types.js';
 
-export interface OrgMember {
-  id?: string;
+/** A member as the spec's `org_member` describes it (its `user` fields included); `username` is relied on. */
+export interface OrgMember extends Omit<SpecFields<HubSchemas['org_member']>, 'role' | 'username'> {
   username: string;
-  full_name?: string;
-  email?: string;
   /** As Hub reports it: `Owner`, `Member`, `Invitee` (and `Editor`, which the spec's enum omits). */
   role?: string;
-  type?: string;
-  /** Names of the teams the member is in. */
-  groups?: string[];
-  is_guest?: boolean;
-  date_joined?: string;
   [key: string]: unknown;
 }
 
-export const MEMBER_TYPES = ['all', 'invitee', 'member'] as const;
+export const MEMBER_TYPES = ['all', 'invitee', 'member'] as const satisfies ReadonlyArray<
+  HubParameters['type']
+>;
 export type MemberType = (typeof MEMBER_TYPES)[number];
 
-export interface OrgMemberFilters {
+/** The spec's query parameters of `GET /v2/orgs/{org_name}/members`, `search` corrected. */
+export interface OrgMemberFilters extends Omit<SpecQuery<'/v2/orgs/{org_name}/members', 'get'>, 'search'> {
   /** Free text (username, name or email). Docker's spec types it as an integer, wrongly. */
   search?: string;
   type?: MemberType;
   role?: OrgRole;
   /** Include pending invites. */
   invites?: boolean;
-  page?: number;
-  page_size?: number;
 }
 
 /** Hub's page, or the spec's array of pages, or a bare array: all read as one page. */
@@ -69,6 +67,8 @@ export class OrgMembers {
         cursor ? { ...first, path: cursor, query: undefined } : first,
       );
       const page = asPage<OrgMember>(body);
+      // Checked once read as a page: the spec's array shapes are accepted above, not warned about.
+      checkResponse(memberPageSchema, page, first.operation, this.hub.transport.logger);
       return { items: page.results ?? [], next: page.next ?? undefined, total: page.count };
     });
   }
@@ -103,6 +103,7 @@ export class OrgMembers {
       path: path`/v2/orgs/${org}/members/${username}`,
       body: { role },
       operation: 'docker.org.member.update',
+      schema: memberSchema,
       attributes: { org },
     });
   }

@@ -6,17 +6,14 @@ import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import { type HubClient, path } from './client.js';
 import { assertName } from './org-roles.js';
+import { orgSettingsSchema } from './response-schemas.js';
+import type { HubSchemas, Lenient } from './spec-types.js';
 
-export interface RestrictedImages {
-  enabled: boolean;
-  allow_official_images: boolean;
-  allow_verified_publishers: boolean;
-}
+/** The spec's `restricted_images`, every flag given (the PUT replaces the object whole). */
+export type RestrictedImages = Required<HubSchemas['restricted_images']>;
 
-export interface OrgSettings {
-  restricted_images?: RestrictedImages;
-  [key: string]: unknown;
-}
+/** The spec's `orgSettings`. */
+export type OrgSettings = Lenient<HubSchemas['orgSettings']>;
 
 export interface OrgSettingsChanges {
   /** Fields left out keep their current value (read first with a GET). */
@@ -34,6 +31,7 @@ export class OrgSettingsApi {
       method: 'GET',
       path: path`/v2/orgs/${org}/settings`,
       operation: 'docker.org.settings.get',
+      schema: orgSettingsSchema,
       attributes: { org },
     });
   }
@@ -68,6 +66,7 @@ export class OrgSettingsApi {
       path: path`/v2/orgs/${org}/settings`,
       body: { restricted_images: restricted },
       operation: 'docker.org.settings.update',
+      schema: orgSettingsSchema,
       attributes: { org },
     });
   }

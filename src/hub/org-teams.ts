@@ -6,33 +6,17 @@ import type { APIPromise } from '../core/api-promise.js';
 import type { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
 import { assertName, assertPaging } from './org-roles.js';
+import { teamMemberSchema, teamSchema } from './response-schemas.js';
+import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
 
-export interface Team {
-  id: number;
-  uuid?: string;
-  name: string;
-  member_count?: number;
-  [key: string]: unknown;
-}
+/** A team: the spec's `org_group` (Docker's API says "group"); `id` and `name` are relied on. */
+export type Team = Lenient<HubSchemas['org_group'], 'id' | 'name'>;
 
-export interface TeamMember {
-  id?: string;
-  username: string;
-  full_name?: string;
-  /** Only shown to owners. */
-  email?: string;
-  type?: string;
-  date_joined?: string;
-  [key: string]: unknown;
-}
+/** A team member: the spec's `group_member` (`email` is only shown to owners). */
+export type TeamMember = Lenient<HubSchemas['group_member'], 'username'>;
 
-export interface TeamListFilters {
-  /** Only the teams this user is in. */
-  username?: string;
-  search?: string;
-  page?: number;
-  page_size?: number;
-}
+/** The spec's query parameters of `GET /v2/orgs/{org_name}/groups`: `username` keeps the teams that user is in. */
+export type TeamListFilters = SpecQuery<'/v2/orgs/{org_name}/groups', 'get'>;
 
 export class TeamMembers {
   constructor(private readonly hub: HubClient) {}
@@ -40,7 +24,7 @@ export class TeamMembers {
   list(
     org: string,
     team: string,
-    query: { search?: string; page?: number; page_size?: number } = {},
+    query: SpecQuery<'/v2/orgs/{org_name}/groups/{group_name}/members', 'get'> = {},
   ): PagedList<TeamMember> {
     assertName('organization', org);
     assertName('team', team);
@@ -50,6 +34,7 @@ export class TeamMembers {
       path: path`/v2/orgs/${org}/groups/${team}/members`,
       query,
       operation: 'docker.org.team.member.list',
+      schema: teamMemberSchema,
       attributes: { org, team },
     });
   }
@@ -98,6 +83,7 @@ export class OrgTeams {
       path: path`/v2/orgs/${org}/groups`,
       query: { ...filters },
       operation: 'docker.org.team.list',
+      schema: teamSchema,
       attributes: { org },
     });
   }
@@ -110,6 +96,7 @@ export class OrgTeams {
       path: path`/v2/orgs/${org}/groups`,
       body: { name },
       operation: 'docker.org.team.create',
+      schema: teamSchema,
       attributes: { org, team: name },
     });
   }
@@ -121,6 +108,7 @@ export class OrgTeams {
       method: 'GET',
       path: path`/v2/orgs/${org}/groups/${team}`,
       operation: 'docker.org.team.get',
+      schema: teamSchema,
       attributes: { org, team },
     });
   }
@@ -135,6 +123,7 @@ export class OrgTeams {
       path: path`/v2/orgs/${org}/groups/${team}`,
       body: { name: details.name },
       operation: 'docker.org.team.replace',
+      schema: teamSchema,
       attributes: { org, team },
     });
   }
@@ -149,6 +138,7 @@ export class OrgTeams {
       path: path`/v2/orgs/${org}/groups/${team}`,
       body: changes,
       operation: 'docker.org.team.update',
+      schema: teamSchema,
       attributes: { org, team },
     });
   }

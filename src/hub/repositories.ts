@@ -5,39 +5,26 @@ import type { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
 import { ImmutableTags } from './immutable-tags.js';
 import { RepositoryPermissions } from './repository-permissions.js';
+import { repositorySchema } from './response-schemas.js';
+import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
 
-export interface Repository {
-  name: string;
-  namespace: string;
-  repository_type?: string | null;
-  status?: number;
-  status_description?: string;
-  description?: string;
-  is_private?: boolean;
-  star_count?: number;
-  pull_count?: number;
+/**
+ * A repository as Docker Hub returns it: the spec's `repository_info` (GET, create), of which list entries
+ * (`repository_list_entry`) carry a subset. Lenient: only `name` and `namespace` are relied on.
+ */
+export interface Repository
+  extends Lenient<Omit<HubSchemas['repository_info'], 'description' | 'last_updated'>, 'name' | 'namespace'> {
+  /** The list entry schema allows null here; `repository_info` does not. */
+  description?: string | null;
   last_updated?: string | null;
-  date_registered?: string;
-  full_description?: string | null;
-  [key: string]: unknown;
 }
 
-export interface RepositoryListParams {
+export interface RepositoryListParams extends SpecQuery<'/v2/namespaces/{namespace}/repositories', 'get'> {
   namespace: string;
-  page?: number;
-  page_size?: number;
-  name?: string;
-  ordering?: 'name' | '-name' | 'last_updated' | '-last_updated' | 'pull_count' | '-pull_count';
 }
 
-export interface RepositoryCreateParams {
-  namespace: string;
-  name: string;
-  description?: string;
-  full_description?: string;
-  is_private?: boolean;
-  registry?: string;
-}
+/** The spec's `repo_creation_request`; the name is checked before the request. */
+export type RepositoryCreateParams = HubSchemas['repo_creation_request'];
 
 const REPO_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 
@@ -67,6 +54,7 @@ export class Repositories {
       path: path`/v2/namespaces/${namespace}/repositories`,
       query,
       operation: 'docker.repo.list',
+      schema: repositorySchema,
       attributes: { namespace },
     });
   }
@@ -78,6 +66,7 @@ export class Repositories {
       path: path`/v2/namespaces/${params.namespace}/repositories`,
       body: params,
       operation: 'docker.repo.create',
+      schema: repositorySchema,
       attributes: { namespace: params.namespace, repository: params.name },
     });
   }
@@ -87,6 +76,7 @@ export class Repositories {
       method: 'GET',
       path: path`/v2/namespaces/${namespace}/repositories/${name}`,
       operation: 'docker.repo.get',
+      schema: repositorySchema,
       attributes: { namespace, repository: name },
     });
   }
@@ -114,6 +104,7 @@ export class Repositories {
       path: path`/v2/repositories/${namespace}/${name}/`,
       body: changes,
       operation: 'docker.repo.update',
+      schema: repositorySchema,
       attributes: { namespace, repository: name },
     });
   }

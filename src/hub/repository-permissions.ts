@@ -7,16 +7,15 @@
 import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import { type HubClient, path } from './client.js';
+import type { HubSchemas, Lenient } from './spec-types.js';
 
-export const REPOSITORY_PERMISSIONS = ['read', 'write', 'admin'] as const;
+export const REPOSITORY_PERMISSIONS = ['read', 'write', 'admin'] as const satisfies ReadonlyArray<
+  HubSchemas['RepositoryGroupCreationRequest']['permission']
+>;
 export type RepositoryPermission = (typeof REPOSITORY_PERMISSIONS)[number];
 
-export interface RepositoryTeamGrant {
-  group_id?: number;
-  group_name?: string;
-  permission?: RepositoryPermission;
-  [key: string]: unknown;
-}
+/** The spec's `RepositoryGroup`: the team and the permission it now has. */
+export type RepositoryTeamGrant = Lenient<HubSchemas['RepositoryGroup']>;
 
 export class RepositoryPermissions {
   constructor(private readonly hub: HubClient) {}

@@ -4,6 +4,7 @@
  * shared HttpTransport (retries, rate limits, typed errors). User lists page by `startIndex`/`count`.
  * Deactivating a user removes them from the organization: it needs `allowDestructive`, like a delete.
  */
+import type { z } from 'zod';
 import { APIPromise } from '../core/api-promise.js';
 import { DestructiveOperationBlockedError, ValidationError } from '../core/errors.js';
 import { PagedList } from '../core/pagination.js';
@@ -11,51 +12,31 @@ import { Secret } from '../core/secret.js';
 import { instrument } from '../core/telemetry.js';
 import { HttpTransport, responseInfo, type TransportOptions } from '../core/transport.js';
 import { DEFAULT_HUB_URL, path } from './client.js';
+import { checkResponse, parseJsonBody } from './response-check.js';
+import { scimUserListSchema, scimUserSchema } from './response-schemas.js';
+import type { HubResponses, HubSchemas, Lenient, SpecQuery, SpecRequestBody } from './spec-types.js';
 import { validated } from './validation.js';
 
 export const SCIM_MEDIA_TYPE = 'application/scim+json';
 export const SCIM_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
-export interface ScimName {
-  givenName?: string;
-  familyName?: string;
-}
+/** The spec's `scim_user_name`. */
+export type ScimName = HubSchemas['scim_user_name'];
 
-export interface ScimUser {
-  schemas?: string[];
-  id: string;
-  /** The user's email address. */
-  userName?: string;
-  name?: ScimName;
-  /** The Docker ID (username). */
-  displayName?: string;
-  active?: boolean;
-  emails?: Array<{ value?: string; display?: string; primary?: boolean }>;
-  groups?: Array<{ value?: string; display?: string }>;
-  meta?: { resourceType?: string; location?: string; created?: string; lastModified?: string };
-  [key: string]: unknown;
-}
+/** A SCIM user (the spec's `scim_user`): `userName` is the email address, `displayName` the Docker ID. */
+export type ScimUser = Lenient<HubSchemas['scim_user'], 'id'>;
 
-export interface ScimResourceType {
-  id?: string;
-  name?: string;
-  description?: string;
-  endpoint?: string;
-  schema?: string;
-  [key: string]: unknown;
-}
+/** The spec's `scim_resource_type`. */
+export type ScimResourceType = Lenient<HubSchemas['scim_resource_type']>;
 
-export interface ScimSchema {
-  id?: string;
-  name?: string;
-  description?: string;
-  attributes?: Array<Record<string, unknown>>;
-  [key: string]: unknown;
-}
+/** The spec's `scim_schema`. */
+export type ScimSchema = Lenient<HubSchemas['scim_schema']>;
 
-export type ScimServiceProviderConfig = Record<string, unknown>;
+/** The spec's `scim_service_provider_config`. */
+export type ScimServiceProviderConfig = Lenient<HubSchemas['scim_service_provider_config']>;
 
-export interface ScimUserListParams {
+/** The spec's query parameters of `GET /v2/scim/2.0/Users`, plus a `userName` shortcut. */
+export interface ScimUserListParams extends SpecQuery<'/v2/scim/2.0/Users', 'get'> {
   /** A SCIM filter, e.g. `userName eq "jon@example.com"`. */
   filter?: string;
   /** Shortcut for `filter: userName eq "…"`. */
@@ -64,20 +45,22 @@ export interface ScimUserListParams {
   startIndex?: number;
   /** Users per page, 1-200 (default 100). */
   count?: number;
-  sortBy?: string;
-  sortOrder?: 'ascending' | 'descending';
   /** Comma-separated attributes to return. */
   attributes?: string;
 }
 
-export interface ScimCreateUserParams {
+/** The spec's create request, without `schemas` (the SDK sets it). */
+export interface ScimCreateUserParams extends Omit<SpecRequestBody<'/v2/scim/2.0/Users', 'post'>, 'schemas'> {
   /** The user's email address. */
   userName: string;
-  name?: ScimName;
-  /** The Docker ID to give a new user (the server may choose another). */
+  /** The Docker ID to give a new user (the server may choose another): RFC 7643's, not in Docker's schema. */
   displayName?: string;
 }
 
+/**
+ * Hand-written against the spec's replace request: it names the flag `enabled` (RFC 7643, `active`) and
+ * lacks `emails`. The SDK sends both flags.
+ */
 export interface ScimReplaceUserParams {
   /** Required on purpose: Docker treats an omitted value as false and deactivates the user. */
   active: boolean;
@@ -85,14 +68,14 @@ export interface ScimReplaceUserParams {
   emails?: Array<{ value: string; primary?: boolean }>;
 }
 
-interface ScimListResponse<T> {
-  totalResults?: number;
-  startIndex?: number;
-  itemsPerPage?: number;
+/** The spec's list responses, with RFC 7644's `Resources` beside the spec's `resources`. */
+interface ScimListResponse<T> extends Omit<SpecUsersPage, 'resources'> {
   /** RFC 7644 spells it `Resources`; Docker's published spec, `resources`. */
   Resources?: T[];
   resources?: T[];
 }
+
+type SpecUsersPage = NonNullable<HubResponses['scim_get_users_resp']['content']['application/scim+json']>;
 
 const resourcesOf = <T>(r: ScimListResponse<T>): T[] => r.Resources ?? r.resources ?? [];
 
@@ -143,6 +126,8 @@ export class ScimClient {
     query?: Record<string, string | number | undefined>;
     body?: unknown;
     operation: string;
+    /** The expected response, checked leniently (a mismatch is logged, the data returned). */
+    schema?: z.ZodType;
   }): APIPromise<T> {
     return APIPromise.from(() =>
       instrument(req.operation, {}, async () => {
@@ -160,8 +145,9 @@ export class ScimClient {
           },
           body,
         });
-        const text = await res.body.text();
-        return { data: (text ? JSON.parse(text) : undefined) as T, response: responseInfo(res) };
+        const data = parseJsonBody(await res.body.text(), res, req.operation);
+        checkResponse(req.schema, data, req.operation, this.transport.logger);
+        return { data: data as T, response: responseInfo(res) };
       }),
     );
   }
@@ -224,6 +210,7 @@ export class ScimUsers {
         path: '/Users',
         query: { ...rest, filter, startIndex: start, count },
         operation: 'docker.scim.users.list',
+        schema: scimUserListSchema,
       });
       const items = resourcesOf(page);
       const served = page.itemsPerPage ?? items.length;
@@ -234,7 +221,12 @@ export class ScimUsers {
   }
 
   get(id: string): APIPromise<ScimUser> {
-    return this.scim.request({ method: 'GET', path: path`/Users/${id}`, operation: 'docker.scim.users.get' });
+    return this.scim.request({
+      method: 'GET',
+      path: path`/Users/${id}`,
+      operation: 'docker.scim.users.get',
+      schema: scimUserSchema,
+    });
   }
 
   create(params: ScimCreateUserParams): APIPromise<ScimUser> {
@@ -246,6 +238,7 @@ export class ScimUsers {
           path: '/Users',
           body: { schemas: [SCIM_USER_SCHEMA], ...params },
           operation: 'docker.scim.users.create',
+          schema: scimUserSchema,
         }),
     );
   }
@@ -268,6 +261,7 @@ export class ScimUsers {
         // RFC 7643 calls the flag `active`, Docker's spec `enabled`: send both so either reading agrees.
         body: { schemas: [SCIM_USER_SCHEMA], ...params, enabled: params.active },
         operation: 'docker.scim.users.replace',
+        schema: scimUserSchema,
       }),
     );
   }

@@ -2,18 +2,22 @@
 import type { APIPromise } from '../core/api-promise.js';
 import type { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
+import { tagSchema } from './response-schemas.js';
+import type { HubSchemas, Lenient } from './spec-types.js';
 
-export interface HubTag {
-  name: string;
-  id?: number;
-  full_size?: number;
-  last_updated?: string;
-  last_updater_username?: string;
+/** One image of a tag (one platform): the spec's `image`. */
+export type HubTagImage = Lenient<HubSchemas['image']>;
+
+/** A tag as Docker Hub returns it: the spec's `tag`, corrected where the spec is known to be wrong. */
+export interface HubTag extends Lenient<Omit<HubSchemas['tag'], 'images' | 'v2'>, 'name'> {
+  /** The spec declares one image object; Hub sends an array, one image per platform. */
+  images?: HubTagImage[];
+  /** The spec declares a string; Hub sends a boolean. */
+  v2?: boolean | string;
+  /** Live fields the spec lacks. */
   digest?: string;
   media_type?: string;
   tag_status?: string;
-  images?: unknown;
-  [key: string]: unknown;
 }
 
 export class HubTags {
@@ -29,6 +33,7 @@ export class HubTags {
       path: path`/v2/namespaces/${namespace}/repositories/${repository}/tags`,
       query,
       operation: 'docker.tag.list',
+      schema: tagSchema,
       attributes: { namespace, repository },
     });
   }
@@ -38,6 +43,7 @@ export class HubTags {
       method: 'GET',
       path: path`/v2/namespaces/${namespace}/repositories/${repository}/tags/${tag}`,
       operation: 'docker.tag.get',
+      schema: tagSchema,
       attributes: { namespace, repository, tag },
     });
   }
