@@ -8,7 +8,7 @@ export {
   type TransferOptions,
 } from './events.js';
 export { blobPath, OciLayoutReader } from './layout.js';
-export { createLimiter, type Limiter } from './limit.js';
+export { createLimiter, type Limiter, runEach } from './limit.js';
 export { planFromRegistry, type TransferPlan } from './plan.js';
 export { type PullResult, pullImage } from './pull.js';
 export { type PushResult, planFromLayout, pushImage, splitLayoutArg } from './push.js';

@@ -13,7 +13,7 @@ import type { RegistryClient } from '../client.js';
 import { downloadBlob } from './download.js';
 import { DEFAULT_CONCURRENCY, type TransferOptions } from './events.js';
 import { blobPath, initLayout, REF_NAME, writeIndex } from './layout.js';
-import { createLimiter } from './limit.js';
+import { runEach } from './limit.js';
 import { planFromRegistry } from './plan.js';
 
 export interface PullResult {
@@ -53,21 +53,15 @@ export async function pullImage(
     try {
       await initLayout(temp);
       for (const m of [...plan.children, plan.top]) await writeFile(blobPath(temp, m.digest), m.bytes);
-      const limit = createLimiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
-      await Promise.all(
-        plan.blobs.map((b) =>
-          limit(async () => {
-            opts.signal?.throwIfAborted();
-            opts.onProgress?.({ type: 'blob-start', digest: b.digest, size: b.size });
-            await downloadBlob(client, ref, b, blobPath(temp, b.digest), {
-              signal: opts.signal,
-              onProgress: (n) =>
-                opts.onProgress?.({ type: 'blob-progress', digest: b.digest, size: b.size, bytes: n }),
-            });
-            opts.onProgress?.({ type: 'blob-done', digest: b.digest, size: b.size, outcome: 'downloaded' });
-          }),
-        ),
-      );
+      await runEach(plan.blobs, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.signal, async (b, signal) => {
+        opts.onProgress?.({ type: 'blob-start', digest: b.digest, size: b.size });
+        await downloadBlob(client, ref, b, blobPath(temp, b.digest), {
+          signal,
+          onProgress: (n) =>
+            opts.onProgress?.({ type: 'blob-progress', digest: b.digest, size: b.size, bytes: n }),
+        });
+        opts.onProgress?.({ type: 'blob-done', digest: b.digest, size: b.size, outcome: 'downloaded' });
+      });
       const annotations = ref.tag ? { [REF_NAME]: ref.tag } : undefined;
       await writeIndex(temp, [
         { mediaType: plan.top.mediaType, digest: plan.top.digest, size: plan.top.size, annotations },

@@ -13,7 +13,7 @@ import type { BlobSource } from '../uploads.js';
 import { DockerArchive } from './docker-archive.js';
 import { DEFAULT_CONCURRENCY, type TransferOptions } from './events.js';
 import { OciLayoutReader } from './layout.js';
-import { createLimiter } from './limit.js';
+import { runEach } from './limit.js';
 import { blobsOf, type PlannedManifest, type TransferPlan } from './plan.js';
 
 export interface PushResult {
@@ -69,26 +69,20 @@ export async function pushPlan(
 ): Promise<{ uploaded: number; skipped: number; bytes: number }> {
   const bytes = plan.blobs.reduce((n, b) => n + b.size, 0);
   opts.onProgress?.({ type: 'plan', blobs: plan.blobs.length, bytes });
-  const limit = createLimiter(opts.concurrency ?? DEFAULT_CONCURRENCY);
   let uploaded = 0;
   let skipped = 0;
-  await Promise.all(
-    plan.blobs.map((b) =>
-      limit(async () => {
-        opts.signal?.throwIfAborted();
-        opts.onProgress?.({ type: 'blob-start', digest: b.digest, size: b.size });
-        const outcome = await client.uploads.upload(ref, b.digest, b.size, openBlob(b.digest), {
-          signal: opts.signal,
-          mountFrom: opts.mountFrom,
-          onProgress: (n) =>
-            opts.onProgress?.({ type: 'blob-progress', digest: b.digest, size: b.size, bytes: n }),
-        });
-        if (outcome === 'uploaded') uploaded++;
-        else skipped++;
-        opts.onProgress?.({ type: 'blob-done', digest: b.digest, size: b.size, outcome });
-      }),
-    ),
-  );
+  await runEach(plan.blobs, opts.concurrency ?? DEFAULT_CONCURRENCY, opts.signal, async (b, signal) => {
+    opts.onProgress?.({ type: 'blob-start', digest: b.digest, size: b.size });
+    const outcome = await client.uploads.upload(ref, b.digest, b.size, openBlob(b.digest), {
+      signal,
+      mountFrom: opts.mountFrom,
+      onProgress: (n) =>
+        opts.onProgress?.({ type: 'blob-progress', digest: b.digest, size: b.size, bytes: n }),
+    });
+    if (outcome === 'uploaded') uploaded++;
+    else skipped++;
+    opts.onProgress?.({ type: 'blob-done', digest: b.digest, size: b.size, outcome });
+  });
   for (const child of plan.children) {
     await client.manifests.put(withDigest(ref, child.digest), child.bytes, child.mediaType, {
       signal: opts.signal,
