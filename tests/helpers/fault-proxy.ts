@@ -90,13 +90,17 @@ export async function startFaultProxy(registryUrl: string): Promise<FaultProxy> 
       await new Promise((r) => server.close(r));
     },
   };
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     proxy.seen.push(`${req.method} ${req.url}`);
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
     if (proxy.fault && (await proxy.fault(req, res, body))) return;
     proxy.forward(req, res, body);
+  };
+  const server = createServer((req, res) => {
+    // A client that gives up mid-request (a transfer stopped after another one failed) aborts the body.
+    handle(req, res).catch(() => res.destroy());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   proxy.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
