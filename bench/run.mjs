@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { makeLayout, median, skopeoEnv, startRegistry, timed, tmpdir } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CLI = join(here, '..', 'dist', 'cli', 'main.js');
+const CLI = join(here, '..', 'dist', 'bin', 'dockerhub.js');
 const args = process.argv.slice(2);
 const opt = (name, def) => {
   const i = args.indexOf(`--${name}`);

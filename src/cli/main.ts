@@ -10,6 +10,11 @@
 import module from 'node:module';
 
 module.enableCompileCache?.();
+// `dockerhub … | head`: once the reader is gone, stop quietly as other CLIs do (no stack trace).
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const { runCli } = await import('./run.js');
 const { redactText } = await import('../core/redact.js');
 

@@ -12,7 +12,7 @@ import { writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
 import { skopeoDigest } from '../helpers/skopeo.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'dockerhub.js');
 let registry: RunningRegistry;
 let work: string;
 let layout: Awaited<ReturnType<typeof writeOciLayout>>;

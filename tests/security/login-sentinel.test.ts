@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 
 const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'dockerhub.js');
 const forms = (secret: string) => [
   secret,
   Buffer.from(`carol:${secret}`).toString('base64'),

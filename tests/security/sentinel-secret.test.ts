@@ -17,7 +17,7 @@ import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
 
 const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
 const USER = 'sentinel-user';
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'dockerhub.js');
 
 let tokens: TokenServer;
 let registry: RunningRegistry;

@@ -12,7 +12,7 @@ import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js
 
 const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
 const SCIM_TOKEN = 'SENTINEL-scim-token-do-not-leak';
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
+const CLI = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'dockerhub.js');
 
 let emu: RunningEmulator;
 let home: string;
