@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../core/errors.js';
 import type { RetryOptions } from '../core/retry.js';
 import type { Secret } from '../core/secret.js';
+import { instrument } from '../core/telemetry.js';
 import { HttpTransport } from '../core/transport.js';
 import { validateWebhookPayload } from './parse.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhookPayload, webhookSecret } from './signature.js';
@@ -70,6 +71,22 @@ export async function deliverWebhook(
   const target = targetUrl(url, opts, secret);
   const body = JSON.stringify(validateWebhookPayload(payload));
   const deliveryId = opts.deliveryId ?? randomUUID();
+  const repository = payload.repository?.repo_name;
+  return instrument('docker.webhook.deliver', { repository }, (span) =>
+    send(target, body, deliveryId, secret, opts).then((result) => {
+      span.setAttributes({ status: result.status, duplicate: result.duplicate });
+      return result;
+    }),
+  );
+}
+
+async function send(
+  target: URL,
+  body: string,
+  deliveryId: string,
+  secret: Secret | undefined,
+  opts: DeliverOptions,
+): Promise<DeliveryResult> {
   const transport = opts.transport ?? new HttpTransport();
   try {
     const res = await transport.send({

@@ -17,6 +17,7 @@ import { createLogger } from '../../src/core/logger.js';
 import {
   createWebhookReceiver,
   DELIVERY_HEADER,
+  deliverWebhook,
   type Rejection,
   SIGNATURE_HEADER,
   signWebhookPayload,
@@ -290,6 +291,15 @@ describe('webhook receiver over HTTP', () => {
     });
     expect(got[1]?.attributes).toMatchObject({ 'dockerhub.status': '401' });
     expect(JSON.stringify(got.map((s) => [s.attributes, s.events, s.status]))).not.toContain(SENTINEL);
+  });
+
+  it('a delivery is a docker.webhook.deliver span on the sending side, with repository and status', async () => {
+    spans.reset();
+    const { url } = await start({ secret: SENTINEL });
+    await deliverWebhook(url, pushOf('sent'), { secret: SENTINEL, deliveryId: 'd-s' });
+    const sent = spans.getFinishedSpans().find((s) => s.name === 'docker.webhook.deliver');
+    expect(sent?.attributes).toMatchObject({ repository: 'acme/app', status: 200, duplicate: false });
+    expect(JSON.stringify(spans.getFinishedSpans().map((s) => s.attributes))).not.toContain(SENTINEL);
   });
 
   it('never logs the shared secret, at trace level, in signature or secret-path mode', async () => {
