@@ -1,8 +1,7 @@
-/** The Docker CLI config file (`$DOCKER_CONFIG/config.json`, default `~/.docker/config.json`). */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { replaceFile } from './atomic-file.js';
 import { ValidationError } from './errors.js';
 import type { Secret } from './secret.js';
 
@@ -64,15 +63,10 @@ export async function writeDockerConfigAuth(
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, 'config.json');
-  const temp = join(dir, `.config.json.${randomBytes(6).toString('hex')}.tmp`);
-  try {
+  await replaceFile(file, async (temp) => {
     await writeFile(temp, `${JSON.stringify({ ...config, auths }, null, 2)}\n`, { mode: 0o600 });
     await chmod(temp, 0o600);
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  });
 }
 
 /** Config keys that mean Docker Hub. */

@@ -1,12 +1,5 @@
-/**
- * Saving the emulator's state to a file and loading it back. The codec is generic: every own field of the
- * state is written, Maps and Sets tagged so they come back as Maps and Sets, so fields added to
- * `EmulatorState` later persist without changes here. Saves are written to a temp file and renamed, so a
- * crash never leaves half a file; saves requested while one is writing are coalesced into one more.
- */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { replaceFile } from '../core/atomic-file.js';
 import { ValidationError } from '../core/errors.js';
 
 export const PERSIST_FORMAT = 'dockerhub-emulator-state';
@@ -138,14 +131,11 @@ export class StateFileWriter {
       this.#again = false;
       // Taken synchronously, so the file reflects the state at this moment.
       const text = `${JSON.stringify(this.#snapshot(), null, 2)}\n`;
-      const tmp = join(dirname(this.#path), `.${randomBytes(6).toString('hex')}.tmp`);
       try {
-        await writeFile(tmp, text, { mode: 0o600 });
-        await rename(tmp, this.#path);
+        await replaceFile(this.#path, (temp) => writeFile(temp, text, { mode: 0o600 }));
         this.#lastError = undefined;
       } catch (err) {
         this.#lastError = err as Error;
-        await rm(tmp, { force: true });
       }
     } while (this.#again);
   }

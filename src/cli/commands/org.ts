@@ -1,9 +1,11 @@
 /** Organization commands: settings, members (list, CSV export, role, removal) and invites. */
+
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { replaceFile } from '../../core/atomic-file.js';
 import { ValidationError } from '../../core/errors.js';
 import type {
   BulkInviteResult,
@@ -121,7 +123,6 @@ export async function memberExportCommand(
     return { data: { org, csv }, text: () => csv };
   }
   await mkdir(dirname(output) || '.', { recursive: true });
-  const temp = join(dirname(output), `.${Date.now()}-${process.pid}.dockerhub-partial`);
   let lines = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -129,17 +130,9 @@ export async function memberExportCommand(
       done(null, chunk);
     },
   });
-  try {
-    await pipeline(
-      await hub.orgs.members.exportStream(org),
-      counter,
-      createWriteStream(temp, { flags: 'wx' }),
-    );
-    await rename(temp, output);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await replaceFile(output, async (temp) =>
+    pipeline(await hub.orgs.members.exportStream(org), counter, createWriteStream(temp, { flags: 'wx' })),
+  );
   const rows = Math.max(0, lines - 1);
   return {
     data: { org, path: output, rows },

@@ -2,10 +2,12 @@
  * Registry read commands. Each returns data (printed as JSON with --json) and a text form for people.
  * None of them builds an HTTP request: everything goes through the SDK.
  */
+
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { replaceFile } from '../../core/atomic-file.js';
 import { ValidationError } from '../../core/errors.js';
 import { assertDigest, familiarName, parseReference } from '../../reference/index.js';
 import {
@@ -236,14 +238,7 @@ export async function blobCommand(
   }
   const target = opts.output;
   await mkdir(dirname(target) || '.', { recursive: true });
-  const temp = join(dirname(target), `.${Date.now()}-${process.pid}.dockerhub-partial`);
-  try {
-    await pipeline(blob.stream, createWriteStream(temp, { flags: 'wx' }));
-    await rename(temp, target);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await replaceFile(target, (temp) => pipeline(blob.stream, createWriteStream(temp, { flags: 'wx' })));
   const data = { digest, size: size ?? 0, path: target };
   return { data, text: () => `${target}: ${formatBytes(data.size)} ${digest} (verified)\n` };
 }

@@ -2,8 +2,9 @@
  * Docker Scout commands. Each returns data (printed with --json) and a text form for people; none builds
  * a request: everything goes through the Scout SDK.
  */
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+
+import { open } from 'node:fs/promises';
+import { replaceFile } from '../../core/atomic-file.js';
 import { parseReference } from '../../reference/index.js';
 import {
   baseImageName,
@@ -159,21 +160,16 @@ export async function sbomCommand(scout: ScoutClient, image: string, f: SbomFlag
 }
 
 /** Written to a temp file beside the target, then renamed: readers never see half a document. */
-async function writeAtomically(file: string, content: string): Promise<void> {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    const fh = await open(tmp, 'wx');
+function writeAtomically(file: string, content: string): Promise<void> {
+  return replaceFile(file, async (temp) => {
+    const fh = await open(temp, 'wx');
     try {
       await fh.writeFile(content);
       await fh.sync();
     } finally {
       await fh.close();
     }
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  });
 }
 
 // ---- recommendations ------------------------------------------------------------------------------
