@@ -7,6 +7,8 @@ export default {
   platform: 'node',
   output: {
     dir: 'dist/bin',
+    // Old chunks (other hashes) would otherwise stay in dist/bin and ship in the package.
+    cleanDir: true,
     format: 'esm',
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',

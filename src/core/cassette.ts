@@ -129,7 +129,6 @@ export class CassetteRecorder {
     this.path = path;
     // Written synchronously at exit so that a CLI run or a test process leaves a complete file.
     process.once('exit', () => {
-      if (!this.#dirty) return;
       try {
         this.flush();
       } catch (err) {
@@ -163,8 +162,9 @@ export class CassetteRecorder {
     });
   }
 
-  /** Writes the cassette atomically (temp file, then rename). */
+  /** Writes the cassette atomically (temp file, then rename), if anything was recorded since the last write. */
   flush(): void {
+    if (!this.#dirty) return;
     const file: CassetteFile = {
       version: 1,
       recordedAt: new Date().toISOString(),
