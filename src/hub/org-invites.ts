@@ -2,11 +2,13 @@
  * Organization invites (spec tag `invites`): list the pending ones, cancel, resend, and invite people in
  * bulk by Docker ID or email (`dry_run` reports what would happen without sending anything).
  */
+
 import { ValidationError } from '../core/errors.js';
 import { type HubClient, path } from './client.js';
 import { assertName, assertOrgRole, type OrgRole } from './org-roles.js';
 import { inviteListSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecRequestBody } from './spec-types.js';
+import { isEmail } from './validation.js';
 
 /** The spec's `invite`; `invitee` is a Docker ID, or an email address for people without an account. */
 export type Invite = Lenient<HubSchemas['invite'], 'id' | 'invitee'>;
@@ -27,7 +29,6 @@ export interface BulkInviteResult extends Omit<SpecBulkInviteResult, 'invitee' |
   invite?: Invite;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DOCKER_ID = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 export const MAX_BULK_INVITEES = 1000;
 
@@ -42,7 +43,7 @@ function validate(params: BulkInviteParams): void {
       `at most ${MAX_BULK_INVITEES} invitees per request, got ${params.invitees.length}`,
     );
   for (const i of params.invitees)
-    if (!EMAIL.test(i) && !DOCKER_ID.test(i))
+    if (!isEmail(i) && !DOCKER_ID.test(i))
       throw new ValidationError(`"${i}" is neither a Docker ID nor an email address`);
 }
 

@@ -15,7 +15,7 @@ import { DEFAULT_HUB_URL, path } from './client.js';
 import { checkResponse, parseJsonBody } from './response-check.js';
 import { scimUserListSchema, scimUserSchema } from './response-schemas.js';
 import type { HubResponses, HubSchemas, Lenient, SpecQuery, SpecRequestBody } from './spec-types.js';
-import { validated } from './validation.js';
+import { isEmail, validated } from './validation.js';
 
 export const SCIM_MEDIA_TYPE = 'application/scim+json';
 export const SCIM_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -95,8 +95,7 @@ export function scimString(value: string): string {
 }
 
 function checkEmail(value: string, what: string): void {
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value))
-    throw new ValidationError(`${what} must be an email address, got "${value}"`);
+  if (!isEmail(value)) throw new ValidationError(`${what} must be an email address, got "${value}"`);
 }
 
 export class ScimClient {

@@ -1,4 +1,4 @@
-/** Input checks that run before any request: dates as RFC 3339 UTC date-times, and checked calls. */
+/** Input checks that run before any request: dates as RFC 3339 UTC date-times, emails, and checked calls. */
 import { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 
@@ -23,4 +23,11 @@ export function toDateTime(value: string | Date, what: string): string {
       `${what} "${String(value)}" is not a date or date-time (e.g. 2025-01-31T12:00:00Z)`,
     );
   return new Date(ms).toISOString();
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The shape of an email address (something@domain.tld, no spaces); what Docker checks is its own business. */
+export function isEmail(value: string): boolean {
+  return EMAIL.test(value);
 }

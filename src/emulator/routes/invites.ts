@@ -2,7 +2,9 @@
  * Invites: owners list, cancel and resend pending invites and invite people in bulk (by Docker ID of a
  * known user, or by email). `dry_run` reports each invitee's status without inviting anyone.
  */
+
 import { randomUUID } from 'node:crypto';
+import { isEmail } from '../../hub/validation.js';
 import {
   type Ctx,
   type EmulatorEnv,
@@ -15,8 +17,6 @@ import {
 } from '../http.js';
 import { EMULATED_ROLES, type EmulatedInvite, type EmulatedRole } from '../org-state.js';
 import { badRequest, orgAccess } from './org-access.js';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function inviteView(i: EmulatedInvite): Json {
   return {
@@ -88,7 +88,7 @@ export function inviteRoutes({ state }: EmulatorEnv): Route[] {
       if (!EMULATED_ROLES.includes(role))
         return badRequest(ctx, `unknown role ${body.role}; valid: ${EMULATED_ROLES.join(', ')}`);
       const invitees = body.invitees.map((invitee): Json => {
-        if (!EMAIL.test(invitee) && !state.users.has(invitee))
+        if (!isEmail(invitee) && !state.users.has(invitee))
           return { invitee, status: 'invalid_email_or_docker_id' };
         const user = memberFor(invitee);
         if (user && state.orgAdmin.role(body.org, user)) return { invitee, status: 'existing_org_member' };
