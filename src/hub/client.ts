@@ -183,14 +183,21 @@ export class HubClient {
 
   /**
    * A Hub list (`count`/`next`/`results`) as a PagedList: `for await` walks every item, page by page.
-   * `req.schema` describes one item; each page is checked as a Hub page of them.
+   * `req.schema` describes one item; each page is checked as a Hub page of them, after `toPage` has read
+   * the body as one (for the endpoints whose lists are shaped otherwise).
    */
-  list<T>(req: HubRequest): PagedList<T> {
-    const pageReq = req.schema ? { ...req, schema: hubPage(req.schema) } : req;
+  list<T>(
+    req: HubRequest,
+    toPage: (body: unknown) => HubPageResponse<T> = (body) => (body ?? {}) as HubPageResponse<T>,
+  ): PagedList<T> {
+    const { schema, ...unchecked } = req;
+    const pageSchema = schema ? hubPage(schema) : undefined;
     return new PagedList<T>(async (cursor): Promise<Page<T>> => {
-      const page = await this.call<HubPageResponse<T>>(
-        cursor ? { ...pageReq, path: cursor, query: undefined } : pageReq,
+      const body = await this.call<unknown>(
+        cursor ? { ...unchecked, path: cursor, query: undefined } : unchecked,
       );
+      const page = toPage(body);
+      checkResponse(pageSchema, body === undefined ? undefined : page, req.operation, this.transport.logger);
       return { items: page.results ?? [], next: page.next ?? undefined, total: page.count };
     });
   }

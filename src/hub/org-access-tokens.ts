@@ -5,14 +5,10 @@
  */
 import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
-import { PagedList } from '../core/pagination.js';
+import type { PagedList } from '../core/pagination.js';
 import { Secret } from '../core/secret.js';
 import { type HubClient, path } from './client.js';
-import {
-  createdOrgAccessTokenSchema,
-  orgAccessTokenPageSchema,
-  orgAccessTokenSchema,
-} from './response-schemas.js';
+import { createdOrgAccessTokenSchema, orgAccessTokenSchema } from './response-schemas.js';
 import type { HubSchemas, SpecFields } from './spec-types.js';
 import { toDateTime, validated } from './validation.js';
 
@@ -96,17 +92,21 @@ export class OrgAccessTokens {
 
   list(org: string, query: { page?: number; page_size?: number } = {}): PagedList<OrgAccessToken> {
     checkOrg(org);
-    return new PagedList(async (cursor) => {
-      const page = await this.hub.call<OrgAccessTokenPage>({
+    return this.hub.list<OrgAccessToken>(
+      {
         method: 'GET',
-        path: cursor ?? path`/v2/orgs/${org}/access-tokens`,
-        query: cursor ? undefined : query,
+        path: path`/v2/orgs/${org}/access-tokens`,
+        query,
         operation: 'docker.oat.list',
-        schema: orgAccessTokenPageSchema,
+        schema: orgAccessTokenSchema,
         attributes: { org },
-      });
-      return { items: page.results ?? [], next: page.next ?? undefined, total: page.total };
-    });
+      },
+      // This list counts with `total`, not `count`.
+      (body) => {
+        const page = (body ?? {}) as OrgAccessTokenPage;
+        return { ...page, count: page.total };
+      },
+    );
   }
 
   async create(org: string, params: CreateOrgAccessTokenParams): Promise<CreatedOrgAccessToken> {

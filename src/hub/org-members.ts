@@ -5,14 +5,14 @@
  * stream) it is, so neither derives its type from the spec.
  */
 import type { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
-import { PagedList } from '../core/pagination.js';
+import type { PagedList } from '../core/pagination.js';
 import { instrument } from '../core/telemetry.js';
 import { type HubClient, type HubPageResponse, path } from './client.js';
 import { assertName, assertOrgRole, assertPaging, type OrgRole } from './org-roles.js';
-import { checkResponse } from './response-check.js';
-import { memberPageSchema, memberSchema } from './response-schemas.js';
+import { memberSchema } from './response-schemas.js';
 import type { HubParameters, HubSchemas, SpecFields, SpecQuery } from './spec-types.js';
 
 /** A member as the spec's `org_member` describes it (its `user` fields included); `username` is relied on. */
@@ -55,22 +55,18 @@ export class OrgMembers {
     if (filters.role !== undefined) assertOrgRole(filters.role);
     if (filters.type !== undefined && !MEMBER_TYPES.includes(filters.type))
       throw new ValidationError(`unknown member type "${filters.type}"; valid: ${MEMBER_TYPES.join(', ')}`);
-    const first = {
-      method: 'GET',
-      path: path`/v2/orgs/${org}/members`,
-      query: { ...filters },
-      operation: 'docker.org.member.list',
-      attributes: { org },
-    };
-    return new PagedList<OrgMember>(async (cursor) => {
-      const body = await this.hub.call<unknown>(
-        cursor ? { ...first, path: cursor, query: undefined } : first,
-      );
-      const page = asPage<OrgMember>(body);
-      // Checked once read as a page: the spec's array shapes are accepted above, not warned about.
-      checkResponse(memberPageSchema, page, first.operation, this.hub.transport.logger);
-      return { items: page.results ?? [], next: page.next ?? undefined, total: page.count };
-    });
+    // The spec's array shapes are read as a page (and checked as one), not warned about.
+    return this.hub.list<OrgMember>(
+      {
+        method: 'GET',
+        path: path`/v2/orgs/${org}/members`,
+        query: { ...filters },
+        operation: 'docker.org.member.list',
+        schema: memberSchema,
+        attributes: { org },
+      },
+      asPage,
+    );
   }
 
   /** The members as CSV, streamed (for large organizations; the caller must consume or destroy it). */
@@ -89,9 +85,7 @@ export class OrgMembers {
 
   /** The members as CSV text (columns as Hub sends them: Name, Username, Email, Type, Role, …). */
   async export(org: string): Promise<string> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of await this.exportStream(org)) chunks.push(Buffer.from(chunk as Uint8Array));
-    return Buffer.concat(chunks).toString('utf8');
+    return text(await this.exportStream(org));
   }
 
   updateRole(org: string, username: string, role: OrgRole): APIPromise<OrgMember> {

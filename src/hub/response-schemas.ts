@@ -82,13 +82,6 @@ export const orgAccessTokenSchema = z.looseObject({
 
 export const createdOrgAccessTokenSchema = orgAccessTokenSchema.extend({ token: z.string() });
 
-/** The org access token list counts with `total`, not `count`. */
-export const orgAccessTokenPageSchema = z.looseObject({
-  total: count,
-  next: nullableText,
-  results: z.array(orgAccessTokenSchema),
-});
-
 export const memberSchema = z.looseObject({
   username: z.string(),
   full_name: text,
@@ -96,8 +89,6 @@ export const memberSchema = z.looseObject({
   role: text,
   groups: texts,
 }) satisfies z.ZodType<OrgMember>;
-
-export const memberPageSchema = hubPage(memberSchema);
 
 export const teamSchema = z.looseObject({
   id: z.number(),
