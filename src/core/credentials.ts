@@ -52,6 +52,11 @@ export function isDockerHubHost(host: string): boolean {
   return HUB_HOSTS.has(host.toLowerCase());
 }
 
+/** Whether a Docker config key (`auths`, `credHelpers`) means Docker Hub: the writer and the reader agree on it. */
+export function isDockerHubConfigKey(key: string): boolean {
+  return DOCKER_HUB_CONFIG_KEYS.includes(key) || isDockerHubHost(configKeyHost(key));
+}
+
 export class CredentialResolver {
   readonly #opts: CredentialOptions;
   readonly #env: NodeJS.ProcessEnv;
@@ -143,10 +148,7 @@ export class CredentialResolver {
     const config = await this.#config;
     const hub = host === 'docker.io';
     const keys = Object.keys(config.auths ?? {});
-    const matches = (key: string) =>
-      hub
-        ? DOCKER_HUB_CONFIG_KEYS.includes(key) || isDockerHubHost(configKeyHost(key))
-        : configKeyHost(key) === host;
+    const matches = (key: string) => (hub ? isDockerHubConfigKey(key) : configKeyHost(key) === host);
 
     const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => matches(key))?.[1];
     if (helper) return this.#fromHelper(helper, hub ? DOCKER_HUB_SERVER_URL : host);

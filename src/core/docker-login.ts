@@ -7,10 +7,8 @@
  */
 import { join } from 'node:path';
 import { credentialHelperErase, credentialHelperStore } from './credential-helper.js';
-import { DOCKER_HUB_SERVER_URL, isDockerHubHost } from './credentials.js';
+import { DOCKER_HUB_SERVER_URL, isDockerHubConfigKey } from './credentials.js';
 import {
-  configKeyHost,
-  DOCKER_HUB_CONFIG_KEYS,
   type DockerAuthEntry,
   dockerConfigDir,
   readDockerConfig,
@@ -28,7 +26,6 @@ export interface DockerLoginOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const isHubKey = (key: string) => DOCKER_HUB_CONFIG_KEYS.includes(key) || isDockerHubHost(configKeyHost(key));
 const holdsCredentials = (e: DockerAuthEntry | undefined) =>
   Boolean(e && (e.auth || e.identitytoken || (e.username && e.password)));
 
@@ -37,14 +34,15 @@ export async function dockerHubLoginStore(opts: DockerLoginOptions = {}): Promis
   const dir = opts.dir ?? dockerConfigDir(opts.env);
   const config = await readDockerConfig(dir);
   const helper =
-    Object.entries(config.credHelpers ?? {}).find(([key]) => isHubKey(key))?.[1] ?? config.credsStore;
+    Object.entries(config.credHelpers ?? {}).find(([key]) => isDockerHubConfigKey(key))?.[1] ??
+    config.credsStore;
   return helper ? { kind: 'helper', helper } : { kind: 'config', file: join(dir, 'config.json') };
 }
 
 /** Removes inline Docker Hub credentials from config.json; says whether there were any. */
 async function removeInline(dir: string): Promise<boolean> {
   const auths = (await readDockerConfig(dir)).auths ?? {};
-  const stale = Object.keys(auths).filter((k) => isHubKey(k) && holdsCredentials(auths[k]));
+  const stale = Object.keys(auths).filter((k) => isDockerHubConfigKey(k) && holdsCredentials(auths[k]));
   for (const key of stale) await writeDockerConfigAuth(dir, key, null);
   return stale.length > 0;
 }
