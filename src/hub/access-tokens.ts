@@ -2,6 +2,7 @@
  * Personal access tokens (spec tag `access-tokens`). A new token's plaintext is returned once, by
  * `create`, as a `Secret`: it prints as [REDACTED] everywhere (logs, errors, JSON) unless revealed.
  */
+
 import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import type { PagedList } from '../core/pagination.js';
@@ -9,6 +10,7 @@ import { Secret } from '../core/secret.js';
 import { type HubClient, path } from './client.js';
 import { accessTokenSchema, createdAccessTokenSchema } from './response-schemas.js';
 import type { HubSchemas, SpecFields } from './spec-types.js';
+import { assertTokenLabel } from './validation.js';
 
 export const PAT_SCOPES = ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read'] as const;
 export type PatScope = (typeof PAT_SCOPES)[number];
@@ -38,8 +40,7 @@ export type UpdateAccessTokenParams = HubSchemas['patchAccessTokenRequest'];
 type SpecCreateParams = HubSchemas['createAccessTokenRequest'];
 
 function validate(params: CreateAccessTokenParams): void {
-  if (!params.token_label || params.token_label.length > 100)
-    throw new ValidationError('token label must be 1-100 characters');
+  assertTokenLabel(params.token_label);
   if (params.scopes.length === 0)
     throw new ValidationError(`give at least one scope: ${PAT_SCOPES.join(', ')}`);
   for (const s of params.scopes) {

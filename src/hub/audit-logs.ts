@@ -9,7 +9,7 @@ import { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
 import { auditLogPageSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
-import { toDateTime, validated } from './validation.js';
+import { assertAccountName, assertPaging, toDateTime, validated } from './validation.js';
 
 /** One event: the spec's `AuditLog`. */
 export type AuditLogEvent = Lenient<HubSchemas['AuditLog']>;
@@ -35,9 +35,7 @@ export type AuditLogAction = HubSchemas['AuditLogAction'];
  */
 export type AuditLogActions = HubSchemas['GetAuditActionsResponse'];
 
-function checkAccount(account: string): void {
-  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(account)) throw new ValidationError(`invalid account name "${account}"`);
-}
+const checkAccount = (account: string) => assertAccountName('account', account);
 
 export class AuditLogs {
   constructor(private readonly hub: HubClient) {}
@@ -45,10 +43,7 @@ export class AuditLogs {
   list(account: string, filters: AuditLogFilters = {}): PagedList<AuditLogEvent> {
     checkAccount(account);
     const { from, to, page = 1, page_size = 25, ...rest } = filters;
-    if (!Number.isInteger(page_size) || page_size < 1 || page_size > 100)
-      throw new ValidationError(`page_size must be an integer from 1 to 100, got ${page_size}`);
-    if (!Number.isInteger(page) || page < 1)
-      throw new ValidationError(`page must be a positive integer, got ${page}`);
+    assertPaging({ page, page_size }, 100);
     const window = {
       from: from === undefined ? undefined : toDateTime(from, 'from'),
       to: to === undefined ? undefined : toDateTime(to, 'to'),

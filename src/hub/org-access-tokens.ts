@@ -10,7 +10,7 @@ import { Secret } from '../core/secret.js';
 import { type HubClient, path } from './client.js';
 import { createdOrgAccessTokenSchema, orgAccessTokenSchema } from './response-schemas.js';
 import type { HubSchemas, SpecFields } from './spec-types.js';
-import { toDateTime, validated } from './validation.js';
+import { assertAccountName, assertTokenLabel, toDateTime, validated } from './validation.js';
 
 type SpecResource = HubSchemas['orgAccessTokenResource'];
 
@@ -67,13 +67,7 @@ interface OrgAccessTokenPage extends Omit<HubSchemas['getOrgAccessTokensResponse
   results?: OrgAccessToken[];
 }
 
-function checkOrg(org: string): void {
-  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(org)) throw new ValidationError(`invalid organization name "${org}"`);
-}
-
-function checkLabel(label: string): void {
-  if (!label || label.length > 100) throw new ValidationError('token label must be 1-100 characters');
-}
+const checkOrg = (org: string) => assertAccountName('organization', org);
 
 function checkResources(resources: OrgAccessTokenResource[]): void {
   if (resources.length === 0)
@@ -111,7 +105,7 @@ export class OrgAccessTokens {
 
   async create(org: string, params: CreateOrgAccessTokenParams): Promise<CreatedOrgAccessToken> {
     checkOrg(org);
-    checkLabel(params.label);
+    assertTokenLabel(params.label);
     checkResources(params.resources);
     const expires = params.expires_at === undefined ? undefined : toDateTime(params.expires_at, 'expires_at');
     if (expires && Date.parse(expires) <= Date.now())
@@ -146,7 +140,7 @@ export class OrgAccessTokens {
       checkOrg(org);
       if (Object.values(changes).every((v) => v === undefined))
         throw new ValidationError('nothing to update: give a label, description, resources or is_active');
-      if (changes.label !== undefined) checkLabel(changes.label);
+      if (changes.label !== undefined) assertTokenLabel(changes.label);
       if (changes.resources !== undefined) checkResources(changes.resources);
     };
     return validated(check, () =>

@@ -11,9 +11,10 @@ import { ValidationError } from '../core/errors.js';
 import type { PagedList } from '../core/pagination.js';
 import { instrument } from '../core/telemetry.js';
 import { type HubClient, type HubPageResponse, path } from './client.js';
-import { assertName, assertOrgRole, assertPaging, type OrgRole } from './org-roles.js';
+import { assertName, assertOrgRole, type OrgRole } from './org-roles.js';
 import { memberSchema } from './response-schemas.js';
 import type { HubParameters, HubSchemas, SpecFields, SpecQuery } from './spec-types.js';
+import { assertPaging } from './validation.js';
 
 /** A member as the spec's `org_member` describes it (its `user` fields included); `username` is relied on. */
 export interface OrgMember extends Omit<SpecFields<HubSchemas['org_member']>, 'role' | 'username'> {

@@ -13,13 +13,6 @@ export function assertOrgRole(role: string): asserts role is OrgRole {
     throw new ValidationError(`unknown role "${role}"; valid: ${ORG_ROLES.join(', ')}`);
 }
 
-export function assertPaging(query: { page?: number; page_size?: number }): void {
-  if (query.page !== undefined && (!Number.isInteger(query.page) || query.page < 1))
-    throw new ValidationError(`page must be a positive integer, got ${query.page}`);
-  if (query.page_size !== undefined && (!Number.isInteger(query.page_size) || query.page_size < 1))
-    throw new ValidationError(`page_size must be a positive integer, got ${query.page_size}`);
-}
-
 /** A non-empty name that fits in one path segment. */
 export function assertName(what: string, value: string): void {
   if (!value.trim() || value.includes('/'))

@@ -5,9 +5,10 @@
 import type { APIPromise } from '../core/api-promise.js';
 import type { PagedList } from '../core/pagination.js';
 import { type HubClient, path } from './client.js';
-import { assertName, assertPaging } from './org-roles.js';
+import { assertName } from './org-roles.js';
 import { teamMemberSchema, teamSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
+import { assertPaging } from './validation.js';
 
 /** A team: the spec's `org_group` (Docker's API says "group"); `id` and `name` are relied on. */
 export type Team = Lenient<HubSchemas['org_group'], 'id' | 'name'>;

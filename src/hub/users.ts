@@ -1,9 +1,10 @@
 /** The current user: `whoami` from the JWT (decoded locally), and the undocumented /v2/user/ endpoints. */
+
 import type { APIPromise } from '../core/api-promise.js';
-import { ValidationError } from '../core/errors.js';
 import type { PagedList } from '../core/pagination.js';
 import { decodeJwt } from './auth.js';
 import type { HubClient } from './client.js';
+import { assertPaging } from './validation.js';
 
 export interface WhoAmI {
   username?: string;
@@ -66,9 +67,7 @@ export class Users {
    * (their personal namespace is not among them). Hub pagination: `page`, `page_size`, `next`.
    */
   orgs(query: { page?: number; page_size?: number } = {}): PagedList<UserOrg> {
-    const size = query.page_size;
-    if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 100))
-      throw new ValidationError(`page_size must be an integer from 1 to 100, got ${size}`);
+    assertPaging(query, 100);
     return this.hub.list<UserOrg>({
       method: 'GET',
       path: '/v2/user/orgs/',

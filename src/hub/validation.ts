@@ -31,3 +31,27 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function isEmail(value: string): boolean {
   return EMAIL.test(value);
 }
+
+/** `page` ≥ 1 and `page_size` ≥ 1 (and at most `maxPageSize` where the endpoint caps it), as integers. */
+export function assertPaging(query: { page?: number; page_size?: number }, maxPageSize?: number): void {
+  if (query.page !== undefined && (!Number.isInteger(query.page) || query.page < 1))
+    throw new ValidationError(`page must be a positive integer, got ${query.page}`);
+  const size = query.page_size;
+  if (size === undefined) return;
+  if (maxPageSize === undefined) {
+    if (!Number.isInteger(size) || size < 1)
+      throw new ValidationError(`page_size must be a positive integer, got ${size}`);
+  } else if (!Number.isInteger(size) || size < 1 || size > maxPageSize) {
+    throw new ValidationError(`page_size must be an integer from 1 to ${maxPageSize}, got ${size}`);
+  }
+}
+
+/** An account (user or organization) name as Docker Hub allows it, before it goes into a path. */
+export function assertAccountName(what: string, value: string): void {
+  if (!/^[a-z0-9][a-z0-9_-]*$/i.test(value)) throw new ValidationError(`invalid ${what} name "${value}"`);
+}
+
+/** Personal and organization access token labels: 1-100 characters. */
+export function assertTokenLabel(label: string | undefined): void {
+  if (!label || label.length > 100) throw new ValidationError('token label must be 1-100 characters');
+}
