@@ -11,7 +11,7 @@ import { type Page, PagedList } from '../core/pagination.js';
 import type { RateLimitInfo } from '../core/rate-limit.js';
 import type { Secret } from '../core/secret.js';
 import { instrument } from '../core/telemetry.js';
-import { type HttpResponse, HttpTransport, responseInfo, type TransportOptions } from '../core/transport.js';
+import { type HttpResponse, HttpTransport, type TransportOptions } from '../core/transport.js';
 import { AccessTokens } from './access-tokens.js';
 import { AuditLogs } from './audit-logs.js';
 import { HubAuth } from './auth.js';
@@ -19,7 +19,7 @@ import { LegacyAuth } from './legacy-auth.js';
 import { OrgAccessTokens } from './org-access-tokens.js';
 import { Orgs } from './orgs.js';
 import { Repositories } from './repositories.js';
-import { checkResponse, parseJsonBody } from './response-check.js';
+import { checkResponse, readJsonResult } from './response-check.js';
 import { hubPage } from './response-schemas.js';
 import { ScimClient } from './scim.js';
 import { Search } from './search.js';
@@ -173,10 +173,9 @@ export class HubClient {
     return APIPromise.from(() =>
       instrument(req.operation, req.attributes ?? {}, async () => {
         const res = await this.send(req);
-        const text = req.method === 'HEAD' ? '' : await res.body.text();
-        const data = parseJsonBody(text, res, req.operation);
-        checkResponse(req.schema, data, req.operation, this.transport.logger);
-        return { data: data as T, response: responseInfo(res) };
+        return readJsonResult<T>(res, req.operation, req.schema, this.transport.logger, {
+          noBody: req.method === 'HEAD',
+        });
       }),
     );
   }

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { InvalidResponseError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { redactText } from '../core/redact.js';
-import type { HttpResponse } from '../core/transport.js';
+import { type HttpResponse, type ResponseInfo, responseInfo } from '../core/transport.js';
 
 /** The parsed JSON body; `undefined` for an empty body. */
 export function parseJsonBody(text: string, res: HttpResponse, operation: string): unknown {
@@ -51,4 +51,17 @@ export function checkResponse(
     `${operation}: the response does not match the expected shape; returned as is`,
   );
   return false;
+}
+
+/** A JSON response as an SDK result: parsed, checked leniently against `schema`, with its response info. */
+export async function readJsonResult<T>(
+  res: HttpResponse,
+  operation: string,
+  schema: z.ZodType | undefined,
+  logger: Logger,
+  opts: { noBody?: boolean } = {},
+): Promise<{ data: T; response: ResponseInfo }> {
+  const data = parseJsonBody(opts.noBody ? '' : await res.body.text(), res, operation);
+  checkResponse(schema, data, operation, logger);
+  return { data: data as T, response: responseInfo(res) };
 }

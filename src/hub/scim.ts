@@ -10,9 +10,9 @@ import { DestructiveOperationBlockedError, ValidationError } from '../core/error
 import { PagedList } from '../core/pagination.js';
 import { Secret } from '../core/secret.js';
 import { instrument } from '../core/telemetry.js';
-import { HttpTransport, responseInfo, type TransportOptions } from '../core/transport.js';
+import { HttpTransport, type TransportOptions } from '../core/transport.js';
 import { DEFAULT_HUB_URL, path } from './client.js';
-import { checkResponse, parseJsonBody } from './response-check.js';
+import { readJsonResult } from './response-check.js';
 import { scimUserListSchema, scimUserSchema } from './response-schemas.js';
 import type { HubResponses, HubSchemas, Lenient, SpecQuery, SpecRequestBody } from './spec-types.js';
 import { isEmail, validated } from './validation.js';
@@ -144,9 +144,7 @@ export class ScimClient {
           },
           body,
         });
-        const data = parseJsonBody(await res.body.text(), res, req.operation);
-        checkResponse(req.schema, data, req.operation, this.transport.logger);
-        return { data: data as T, response: responseInfo(res) };
+        return readJsonResult<T>(res, req.operation, req.schema, this.transport.logger);
       }),
     );
   }
