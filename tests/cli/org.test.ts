@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { type CliRun, cli } from '../helpers/cli.js';
-import { passwords, SENTINEL, startOrgEmulator } from '../hub/orgs-fixture.js';
+import { orgCli, SENTINEL, startOrgEmulator } from '../hub/orgs-fixture.js';
 
 let emu: RunningEmulator;
 let dir: string;
@@ -28,22 +27,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function dh(...args: string[]): Promise<CliRun> {
-  const res = await cli(['--hub-url', emu.url, ...args]);
-  outputs.push(res.stdout, res.stderr);
-  return res;
-}
-
-async function dhAs(user: string, ...args: string[]): Promise<CliRun> {
-  process.env.DOCKER_HUB_USER = user;
-  process.env.DOCKER_HUB_TOKEN = passwords[user];
-  try {
-    return await dh(...args);
-  } finally {
-    process.env.DOCKER_HUB_USER = 'alice';
-    process.env.DOCKER_HUB_TOKEN = SENTINEL;
-  }
-}
+const { dh, dhAs } = orgCli(() => emu, outputs);
 
 /** Runs with a terminal that answers the confirmation question. */
 async function dhAnswering(answer: boolean, ...args: string[]) {

@@ -1,8 +1,7 @@
 /** `dockerhub team …`, `repo grant` and `repo immutable-tags` as a user runs them, against the emulator. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { type CliRun, cli } from '../helpers/cli.js';
-import { passwords, SENTINEL, startOrgEmulator } from '../hub/orgs-fixture.js';
+import { orgCli, SENTINEL, startOrgEmulator } from '../hub/orgs-fixture.js';
 
 let emu: RunningEmulator;
 const saved = { ...process.env };
@@ -21,22 +20,7 @@ afterAll(async () => {
   await emu?.stop();
 });
 
-async function dh(...args: string[]): Promise<CliRun> {
-  const res = await cli(['--hub-url', emu.url, ...args]);
-  outputs.push(res.stdout, res.stderr);
-  return res;
-}
-
-async function dhAs(user: string, ...args: string[]): Promise<CliRun> {
-  process.env.DOCKER_HUB_USER = user;
-  process.env.DOCKER_HUB_TOKEN = passwords[user];
-  try {
-    return await dh(...args);
-  } finally {
-    process.env.DOCKER_HUB_USER = 'alice';
-    process.env.DOCKER_HUB_TOKEN = SENTINEL;
-  }
-}
+const { dh, dhAs } = orgCli(() => emu, outputs);
 
 describe('dockerhub team', () => {
   it('creates, lists, shows, renames (PATCH or PUT) and deletes teams', async () => {

@@ -1,5 +1,5 @@
 /** Organization settings, members and invites: the SDK against the emulator (requests checked by Docker's spec). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BadRequestError,
   DestructiveOperationBlockedError,
@@ -7,26 +7,12 @@ import {
   PermissionDeniedError,
   ValidationError,
 } from '../../src/core/errors.js';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import type { HubClient, OrgRole } from '../../src/hub/index.js';
-import { hubAs, startOrgEmulator } from './orgs-fixture.js';
+import type { OrgRole } from '../../src/hub/index.js';
+import { orgTestbed } from './orgs-fixture.js';
 
-let emu: RunningEmulator;
-const clients: HubClient[] = [];
-const as = (user: string, allowDestructive = false) => {
-  const c = hubAs(emu, user, allowDestructive);
-  clients.push(c);
-  return c;
-};
-const actions = () => emu.state.audit.map((a) => a.action);
-
-beforeAll(async () => {
-  emu = await startOrgEmulator();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await emu?.stop();
-});
+const testbed = orgTestbed();
+const as = testbed.as;
+const actions = () => testbed.emu().state.audit.map((a) => a.action);
 
 describe('org settings', () => {
   it('members read them; a partial change by an owner is merged into the current settings', async () => {
@@ -41,7 +27,7 @@ describe('org settings', () => {
       allow_official_images: true,
       allow_verified_publishers: false,
     });
-    expect(emu.state.audit.at(-1)).toMatchObject({
+    expect(testbed.emu().state.audit.at(-1)).toMatchObject({
       action: 'org.settings.update',
       actor: 'alice',
       data: { org: 'acme', restricted_images: { enabled: true } },
@@ -49,7 +35,7 @@ describe('org settings', () => {
   });
 
   it('is gated as destructive, refused to non-owners, and checked before sending', async () => {
-    const before = emu.state.audit.length;
+    const before = testbed.emu().state.audit.length;
     await expect(
       as('alice').orgs.settings.update('acme', { restricted_images: { enabled: false } }),
     ).rejects.toBeInstanceOf(DestructiveOperationBlockedError);
@@ -68,7 +54,7 @@ describe('org settings', () => {
     ).rejects.toBeInstanceOf(ValidationError);
     await expect(as('dave').orgs.settings.get('acme')).rejects.toBeInstanceOf(PermissionDeniedError);
     await expect(as('alice').orgs.settings.get('nope')).rejects.toBeInstanceOf(NotFoundError);
-    expect(emu.state.audit.length).toBe(before);
+    expect(testbed.emu().state.audit.length).toBe(before);
   });
 });
 
@@ -133,7 +119,7 @@ describe('org members', () => {
   it('owners change roles; the last owner cannot step down', async () => {
     const bob = await as('alice').orgs.members.updateRole('acme', 'bob', 'editor');
     expect(bob).toMatchObject({ username: 'bob', role: 'Editor' });
-    expect(emu.state.audit.at(-1)).toMatchObject({
+    expect(testbed.emu().state.audit.at(-1)).toMatchObject({
       action: 'org.member.update',
       data: { org: 'acme', username: 'bob', role: 'editor', previous: 'member' },
     });
@@ -156,30 +142,30 @@ describe('org members', () => {
     await expect(as('alice').orgs.members.remove('acme', 'erin')).rejects.toBeInstanceOf(
       DestructiveOperationBlockedError,
     );
-    emu.state.orgAdmin.teamsOf('acme').get('devs')?.members.add('erin');
+    testbed.emu().state.orgAdmin.teamsOf('acme').get('devs')?.members.add('erin');
     await as('alice', true).orgs.members.remove('acme', 'erin');
-    expect(emu.state.orgs.get('acme')?.members.has('erin')).toBe(false);
-    expect(emu.state.orgAdmin.teamsOf('acme').get('devs')?.members.has('erin')).toBe(false);
+    expect(testbed.emu().state.orgs.get('acme')?.members.has('erin')).toBe(false);
+    expect(testbed.emu().state.orgAdmin.teamsOf('acme').get('devs')?.members.has('erin')).toBe(false);
     expect(actions().at(-1)).toBe('org.member.remove');
     await expect(as('alice', true).orgs.members.remove('acme', 'erin')).rejects.toBeInstanceOf(NotFoundError);
     await expect(as('alice', true).orgs.members.remove('acme', 'alice')).rejects.toBeInstanceOf(
       BadRequestError,
     );
     // Back for the other tests.
-    emu.state.orgAdmin.setMember('acme', 'erin', 'member');
+    testbed.emu().state.orgAdmin.setMember('acme', 'erin', 'member');
   });
 
   it('members added elsewhere without a role (e.g. by SCIM) are plain members', async () => {
-    emu.state.orgs.get('acme')?.members.add('frank');
+    testbed.emu().state.orgs.get('acme')?.members.add('frank');
     const frank = (await as('alice').orgs.members.list('acme', { search: 'frank' }).toArray())[0];
     expect(frank).toMatchObject({ username: 'frank', role: 'Member', groups: [] });
-    emu.state.orgs.get('acme')?.members.delete('frank');
+    testbed.emu().state.orgs.get('acme')?.members.delete('frank');
   });
 });
 
 describe('invites', () => {
   it('a dry run reports each invitee and invites nobody', async () => {
-    const before = emu.state.audit.length;
+    const before = testbed.emu().state.audit.length;
     const results = await as('alice').orgs.invites.bulk({
       org: 'acme',
       role: 'member',
@@ -192,8 +178,8 @@ describe('invites', () => {
       { invitee: 'new@example.test', status: 'invited' },
       { invitee: 'ghost', status: 'invalid_email_or_docker_id' },
     ]);
-    expect(emu.state.orgAdmin.invites.size).toBe(0);
-    expect(emu.state.audit.length).toBe(before);
+    expect(testbed.emu().state.orgAdmin.invites.size).toBe(0);
+    expect(testbed.emu().state.audit.length).toBe(before);
   });
 
   it('invites by Docker ID and email into a team; owners list, resend and cancel them', async () => {
@@ -215,7 +201,7 @@ describe('invites', () => {
     // Inviting again returns the pending invite rather than a second one.
     const again = await as('alice').orgs.invites.bulk({ org: 'acme', invitees: ['dave'] });
     expect(again[0]?.invite?.id).toBe(pending[0]?.id);
-    expect(emu.state.orgAdmin.invites.size).toBe(2);
+    expect(testbed.emu().state.orgAdmin.invites.size).toBe(2);
 
     const invitees = await as('alice').orgs.members.list('acme', { type: 'invitee' }).toArray();
     expect(invitees.map((m) => [m.username || m.email, m.role])).toEqual([
@@ -228,7 +214,10 @@ describe('invites', () => {
 
     const id = pending[0]?.id as string;
     await as('alice').orgs.invites.resend(id);
-    expect(emu.state.audit.at(-1)).toMatchObject({ action: 'invite.resend', data: { id, invitee: 'dave' } });
+    expect(testbed.emu().state.audit.at(-1)).toMatchObject({
+      action: 'invite.resend',
+      data: { id, invitee: 'dave' },
+    });
     await expect(as('alice').orgs.invites.cancel(id)).rejects.toBeInstanceOf(
       DestructiveOperationBlockedError,
     );

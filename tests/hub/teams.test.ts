@@ -1,5 +1,5 @@
 /** Teams (Docker's "groups"), team permissions on repositories and immutable tags, against the emulator. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   BadRequestError,
   DestructiveOperationBlockedError,
@@ -7,25 +7,11 @@ import {
   PermissionDeniedError,
   ValidationError,
 } from '../../src/core/errors.js';
-import type { RunningEmulator } from '../../src/emulator/index.js';
-import { assertImmutableTagRule, type HubClient, type RepositoryPermission } from '../../src/hub/index.js';
-import { hubAs, startOrgEmulator } from './orgs-fixture.js';
+import { assertImmutableTagRule, type RepositoryPermission } from '../../src/hub/index.js';
+import { orgTestbed } from './orgs-fixture.js';
 
-let emu: RunningEmulator;
-const clients: HubClient[] = [];
-const as = (user: string, allowDestructive = false) => {
-  const c = hubAs(emu, user, allowDestructive);
-  clients.push(c);
-  return c;
-};
-
-beforeAll(async () => {
-  emu = await startOrgEmulator();
-});
-afterAll(async () => {
-  await Promise.all(clients.map((c) => c.close()));
-  await emu?.stop();
-});
+const testbed = orgTestbed();
+const as = testbed.as;
 
 describe('teams', () => {
   it('owners create, rename (PUT and PATCH) and delete teams; members list and read them', async () => {
@@ -50,12 +36,12 @@ describe('teams', () => {
     );
     await as('alice', true).orgs.teams.delete('acme', 'quality');
     expect((await as('alice').orgs.teams.list('acme').toArray()).map((t) => t.name)).toEqual(['devs']);
-    expect(emu.state.audit.filter((a) => a.action.startsWith('team.')).map((a) => a.action)).toEqual([
-      'team.create',
-      'team.update',
-      'team.update',
-      'team.delete',
-    ]);
+    expect(
+      testbed
+        .emu()
+        .state.audit.filter((a) => a.action.startsWith('team.'))
+        .map((a) => a.action),
+    ).toEqual(['team.create', 'team.update', 'team.update', 'team.delete']);
   });
 
   it('refuses members, duplicates and bad names', async () => {
@@ -98,7 +84,12 @@ describe('teams', () => {
     await expect(as('alice', true).orgs.teams.members.remove('acme', 'ops', 'erin')).rejects.toBeInstanceOf(
       NotFoundError,
     );
-    expect(emu.state.audit.slice(-3).map((a) => [a.action, a.data.username])).toEqual([
+    expect(
+      testbed
+        .emu()
+        .state.audit.slice(-3)
+        .map((a) => [a.action, a.data.username]),
+    ).toEqual([
       ['team.member.add', 'carol'],
       ['team.member.add', 'erin'],
       ['team.member.remove', 'erin'],
@@ -111,8 +102,8 @@ describe('team permissions on repositories', () => {
     const devs = await as('alice').orgs.teams.get('acme', 'devs');
     const grant = await as('carol').repositories.permissions.grantTeam('acme', 'app', devs.id, 'write');
     expect(grant).toEqual({ group_name: 'devs', permission: 'write', group_id: devs.id });
-    expect(emu.state.repositories.get('acme/app')?.team_permissions?.get(devs.id)).toBe('write');
-    expect(emu.state.audit.at(-1)).toMatchObject({
+    expect(testbed.emu().state.repositories.get('acme/app')?.team_permissions?.get(devs.id)).toBe('write');
+    expect(testbed.emu().state.audit.at(-1)).toMatchObject({
       action: 'repo.team.grant',
       actor: 'carol',
       data: { repository: 'acme/app', team: 'devs', permission: 'write' },
@@ -158,7 +149,7 @@ describe('immutable tags', () => {
       'v1.0',
       'v1.1',
     ]);
-    expect(emu.state.audit.at(-1)).toMatchObject({
+    expect(testbed.emu().state.audit.at(-1)).toMatchObject({
       action: 'repo.immutable_tags.update',
       data: { repository: 'acme/app', enabled: true, rules: ['v1\\..*'] },
     });
@@ -166,7 +157,7 @@ describe('immutable tags', () => {
     const deleter = as('alice', true);
     await expect(deleter.tags.delete('acme', 'app', 'v1.0')).rejects.toThrow(/tag v1.0 is immutable/);
     await deleter.tags.delete('acme', 'app', 'dev');
-    expect([...(emu.state.repositories.get('acme/app')?.tags.keys() ?? [])].sort()).toEqual([
+    expect([...(testbed.emu().state.repositories.get('acme/app')?.tags.keys() ?? [])].sort()).toEqual([
       'latest',
       'v1.0',
       'v1.1',
@@ -178,12 +169,12 @@ describe('immutable tags', () => {
       immutable_tags: true,
       immutable_tags_rules: [],
     });
-    expect(emu.state.isImmutableTag('acme', 'app', 'latest')).toBe(true);
+    expect(testbed.emu().state.isImmutableTag('acme', 'app', 'latest')).toBe(true);
     await as('carol').repositories.immutableTags.update('acme', 'app', {
       immutable_tags: false,
       immutable_tags_rules: ['.*'],
     });
-    expect(emu.state.isImmutableTag('acme', 'app', 'latest')).toBe(false);
+    expect(testbed.emu().state.isImmutableTag('acme', 'app', 'latest')).toBe(false);
   });
 
   it('only repository admins: owners, editors, or members of a team granted admin', async () => {
@@ -207,7 +198,7 @@ describe('immutable tags', () => {
     const tmp = await as('alice').orgs.teams.get('acme', 'tmp');
     await as('alice').repositories.permissions.grantTeam('acme', 'app', tmp.id, 'read');
     await as('alice', true).orgs.teams.delete('acme', 'tmp');
-    expect(emu.state.repositories.get('acme/app')?.team_permissions?.has(tmp.id)).toBe(false);
+    expect(testbed.emu().state.repositories.get('acme/app')?.team_permissions?.has(tmp.id)).toBe(false);
     // A user's own repository.
     expect(await as('dave').repositories.immutableTags.verify('dave', 'own', 'v[0-9]+')).toEqual(['v1']);
     expect(
@@ -219,7 +210,7 @@ describe('immutable tags', () => {
   });
 
   it('checks rules locally as RE2 reads them, before sending', async () => {
-    const before = emu.state.audit.length;
+    const before = testbed.emu().state.audit.length;
     expect(() =>
       as('alice').repositories.immutableTags.update('acme', 'app', {
         immutable_tags: true,
@@ -241,6 +232,6 @@ describe('immutable tags', () => {
     expect(() => assertImmutableTagRule('')).toThrow('an immutable tag rule cannot be empty');
     // RE2 spellings JavaScript lacks are still accepted.
     expect(() => assertImmutableTagRule('(?i)(?P<major>v[0-9]+)\\..*')).not.toThrow();
-    expect(emu.state.audit.length).toBe(before);
+    expect(testbed.emu().state.audit.length).toBe(before);
   });
 });
