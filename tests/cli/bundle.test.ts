@@ -1,39 +1,18 @@
-/**
- * The `dockerhub` executable as users get it: the bundle in dist/bin (built by `npm run build`), run as a
- * process. In-process CLI tests cover the commands; these check that bundling kept every lazily loaded
- * part working: the emulator (spec validation, JWTs, built-in registry), Scout's GraphQL, the registry.
- */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { runBuiltCli } from '../helpers/cli.js';
 import { fakeDigest, SENTINEL, scoutSeed } from '../helpers/scout-seed.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'dockerhub.js');
 const V1 = fakeDigest('bundle v1');
 let emu: RunningEmulator;
 
-function run(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', DOCKER_CONFIG: '/nonexistent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+const run = (args: string[], env: Record<string, string> = {}) =>
+  runBuiltCli(args, {
+    PATH: process.env.PATH ?? '',
+    HOME: '/nonexistent',
+    DOCKER_CONFIG: '/nonexistent',
+    ...env,
   });
-}
 
 beforeAll(async () => {
   const seed = scoutSeed({ appV1: V1, appV2: fakeDigest('bundle v2') });

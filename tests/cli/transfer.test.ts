@@ -7,12 +7,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.js';
+import { BUILT_CLI, cli } from '../helpers/cli.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
 import { skopeoDigest } from '../helpers/skopeo.js';
 
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'dockerhub.js');
 let registry: RunningRegistry;
 let work: string;
 let layout: Awaited<ReturnType<typeof writeOciLayout>>;
@@ -109,7 +108,7 @@ describe('dockerhub push / pull / copy / tag / delete', () => {
     await cli(['push', `${big.dir}:b`, `${registry.host}/c/big:b`, '-q']);
     const child = spawn(
       process.execPath,
-      [CLI, 'pull', `${registry.host}/c/big:b`, join(work, 'interrupted')],
+      [BUILT_CLI, 'pull', `${registry.host}/c/big:b`, join(work, 'interrupted')],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

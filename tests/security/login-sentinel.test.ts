@@ -3,15 +3,14 @@
  * level: the sentinel password reaches config.json (as docker writes it) and nothing the process prints,
  * on success, on refusal, and when given on the command line.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { runBuiltCli } from '../helpers/cli.js';
 
 const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'dockerhub.js');
 const forms = (secret: string) => [
   secret,
   Buffer.from(`carol:${secret}`).toString('base64'),
@@ -21,24 +20,12 @@ const forms = (secret: string) => [
 let emu: RunningEmulator;
 let work: string;
 
-function dockerhub(args: string[], stdin: string): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--hub-url', emu.url, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: work, DOCKER_CONFIG: work, DOCKERHUB_LOG_LEVEL: 'trace' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out }));
-    child.stdin.end(stdin);
-  });
-}
+const dockerhub = (args: string[], stdin: string) =>
+  runBuiltCli(
+    ['--hub-url', emu.url, ...args],
+    { PATH: process.env.PATH ?? '', HOME: work, DOCKER_CONFIG: work, DOCKERHUB_LOG_LEVEL: 'trace' },
+    stdin,
+  );
 
 beforeAll(async () => {
   emu = await startEmulator({ seed: { users: [{ username: 'carol', password: SENTINEL }] } });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectImage, RegistryClient } from '../../src/registry/index.js';
+import { BUILT_CLI, runBuiltCli } from '../helpers/cli.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
 import { pushLayout } from '../helpers/skopeo.js';
@@ -17,7 +18,6 @@ import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
 
 const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
 const USER = 'sentinel-user';
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'dockerhub.js');
 
 let tokens: TokenServer;
 let registry: RunningRegistry;
@@ -41,25 +41,10 @@ async function writeDockerConfig(dir: string, host: string, password: string): P
   return dir;
 }
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: work, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      captured.push(out);
-      resolve({ code: code ?? -1, out });
-    });
-  });
+async function runCli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+  const run = await runBuiltCli(args, { PATH: process.env.PATH ?? '', HOME: work, ...env });
+  captured.push(run.out);
+  return run;
 }
 
 beforeAll(async () => {
@@ -112,7 +97,7 @@ describe('sentinel secret', () => {
   });
 
   it('never appears in what the webhook listener prints, on accepted or refused deliveries', async () => {
-    const child = spawn(process.execPath, [CLI, 'webhooks', 'listen'], {
+    const child = spawn(process.execPath, [BUILT_CLI, 'webhooks', 'listen'], {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: work,

@@ -3,16 +3,15 @@
  * appear in anything it prints, and a created token's value appears exactly once (its one-time display),
  * whether it is then listed, shown, used to log in, or refused.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { type BuiltCliRun, runBuiltCli } from '../helpers/cli.js';
 
 const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
 const SCIM_TOKEN = 'SENTINEL-scim-token-do-not-leak';
-const CLI = join(import.meta.dirname, '..', '..', 'dist', 'bin', 'dockerhub.js');
 
 let emu: RunningEmulator;
 let home: string;
@@ -26,39 +25,19 @@ function forms(secret: string, user: string): string[] {
   ];
 }
 
-function dockerhub(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--hub-url', emu.url, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: home,
-        DOCKER_CONFIG: join(home, 'none'),
-        DOCKERHUB_LOG_LEVEL: 'trace',
-        DOCKER_HUB_USER: 'carol',
-        DOCKER_HUB_TOKEN: SENTINEL,
-        DOCKERHUB_SCIM_TOKEN: SCIM_TOKEN,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let out = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      captured.push(out);
-      resolve({ code: code ?? -1, stdout, out });
-    });
+async function dockerhub(args: string[], env: Record<string, string> = {}): Promise<BuiltCliRun> {
+  const run = await runBuiltCli(['--hub-url', emu.url, ...args], {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    DOCKER_CONFIG: join(home, 'none'),
+    DOCKERHUB_LOG_LEVEL: 'trace',
+    DOCKER_HUB_USER: 'carol',
+    DOCKER_HUB_TOKEN: SENTINEL,
+    DOCKERHUB_SCIM_TOKEN: SCIM_TOKEN,
+    ...env,
   });
+  captured.push(run.out);
+  return run;
 }
 
 const count = (value: string) => captured.join('\n').split(value).length - 1;
