@@ -8,8 +8,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { isValidDigest } from '../../reference/digest.js';
 import type { ByteRange, ContentStore, UploadArea } from './content-store.js';
-import { isDigest } from './names.js';
 
 const UPLOAD_ID = /^[a-f0-9-]{8,64}$/;
 /** Larger reads than the 64 KiB default: fewer, bigger writes to the socket. */
@@ -50,7 +50,7 @@ export class DiskContentStore implements ContentStore {
   }
 
   #blobPath(digest: string): string {
-    if (!isDigest(digest)) throw new Error(`not a digest: ${digest}`);
+    if (!isValidDigest(digest)) throw new Error(`not a digest: ${digest}`);
     const [algorithm, hex] = digest.split(':') as [string, string];
     return join(this.#blobs, algorithm, hex);
   }

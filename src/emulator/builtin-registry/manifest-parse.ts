@@ -3,9 +3,9 @@
  * manifest and manifest list), which blobs and child manifests it needs, and what the referrers API reports
  * for it (`subject`, `artifactType`, annotations). The bytes themselves are stored untouched.
  */
+import { isValidDigest } from '../../reference/digest.js';
 import { MediaType } from '../../registry/media-types.js';
 import { RegistryError } from './errors.js';
-import { isDigest } from './names.js';
 
 const IMAGE_TYPES = new Set<string>([MediaType.OciManifest, MediaType.DockerManifest]);
 const INDEX_TYPES = new Set<string>([MediaType.OciIndex, MediaType.DockerManifestList]);
@@ -36,7 +36,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function descriptor(value: unknown, where: string): Descriptor {
   if (!isObject(value)) throw invalid(`${where} is not a descriptor`);
-  if (typeof value.digest !== 'string' || !isDigest(value.digest))
+  if (typeof value.digest !== 'string' || !isValidDigest(value.digest))
     throw invalid(`${where} has an invalid digest`);
   if (typeof value.size !== 'number' || !Number.isSafeInteger(value.size) || value.size < 0)
     throw invalid(`${where} has an invalid size`);

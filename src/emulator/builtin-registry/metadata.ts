@@ -6,8 +6,8 @@
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { isValidRepository } from '../../reference/reference.js';
 import { writeFileAtomic } from './disk-content-store.js';
-import { isRepositoryName } from './names.js';
 
 export interface ManifestRecord {
   digest: string;
@@ -80,7 +80,7 @@ export class DiskMetadata implements MetadataStore {
         continue;
       }
       const name = relative(this.#dir, entry.parentPath).split(sep).join('/');
-      if (!isRepositoryName(name)) continue;
+      if (!isValidRepository(name)) continue;
       repos.set(name, RepositoryRecord.fromJSON(JSON.parse(await readFile(path, 'utf8'))));
     }
     return repos;
