@@ -4,11 +4,8 @@
  * for it (`subject`, `artifactType`, annotations). The bytes themselves are stored untouched.
  */
 import { isValidDigest } from '../../reference/digest.js';
-import { MediaType } from '../../registry/media-types.js';
+import { isImageManifestMediaType, isIndexMediaType, MediaType } from '../../registry/media-types.js';
 import { RegistryError } from './errors.js';
-
-const IMAGE_TYPES = new Set<string>([MediaType.OciManifest, MediaType.DockerManifest]);
-const INDEX_TYPES = new Set<string>([MediaType.OciIndex, MediaType.DockerManifestList]);
 
 export interface ParsedManifest {
   mediaType: string;
@@ -83,7 +80,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
   const subject = doc.subject === undefined ? undefined : descriptor(doc.subject, 'subject').digest;
   const base = { mediaType, subject, annotations: annotations(doc.annotations) };
 
-  if (IMAGE_TYPES.has(mediaType)) {
+  if (isImageManifestMediaType(mediaType)) {
     const config = descriptor(doc.config, 'config');
     const layers = descriptors(doc.layers, 'layers');
     return {
@@ -93,7 +90,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
       artifactType: artifactType ?? config.mediaType,
     };
   }
-  if (INDEX_TYPES.has(mediaType)) {
+  if (isIndexMediaType(mediaType)) {
     if (!Array.isArray(doc.manifests)) throw invalid('manifests must be an array');
     return {
       ...base,

@@ -4,6 +4,7 @@
  * the selection. Root fields not listed here answer a NOT_IMPLEMENTED error.
  */
 import { GraphQLError } from 'graphql';
+import { MediaType } from '../../registry/media-types.js';
 import {
   type Counts,
   evaluateImage,
@@ -41,7 +42,7 @@ function tagObjects(image: ScoutSeedImage): Obj[] {
     current: i === 0,
     supported: true,
     digest: image.digest,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    mediaType: MediaType.OciManifest,
   }));
 }
 
@@ -84,7 +85,7 @@ function imageObject(image: ScoutSeedImage): Obj {
     platform: platformObject(image),
     compressedSize: image.size ?? null,
     labels: [],
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    mediaType: MediaType.OciManifest,
     provenanceAttestation: null,
   };
 }
