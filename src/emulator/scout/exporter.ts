@@ -1,8 +1,7 @@
 /** The metrics exporter's Prometheus text for an organization, from the same findings as the queries. */
+import { SEVERITIES } from '../../scout/types.js';
 import { evaluatePolicy, vulnerabilityCounts } from './evaluate.js';
 import type { ScoutState } from './seed.js';
-
-const SEVERITIES = ['critical', 'high', 'medium', 'low', 'unspecified'] as const;
 
 function labels(pairs: Record<string, string>): string {
   const quote = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

@@ -5,13 +5,8 @@
  */
 import { GraphQLError } from 'graphql';
 import { MediaType } from '../../registry/media-types.js';
-import {
-  type Counts,
-  evaluateImage,
-  evaluatePolicy,
-  type PolicyOutcome,
-  vulnerabilityCounts,
-} from './evaluate.js';
+import type { VulnerabilityCounts } from '../../scout/document.js';
+import { evaluateImage, evaluatePolicy, type PolicyOutcome, vulnerabilityCounts } from './evaluate.js';
 import {
   parsePurl,
   type ScoutSeedImage,
@@ -142,7 +137,7 @@ function packageObject(p: ScoutSeedPackage): Obj {
   };
 }
 
-function countsObject(c: ScoutSeedRecommendedTag['vulnerabilities']): Counts {
+function countsObject(c: ScoutSeedRecommendedTag['vulnerabilities']): VulnerabilityCounts {
   const v = { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0, ...c };
   return { ...v, total: v.critical + v.high + v.medium + v.low + v.unspecified };
 }
