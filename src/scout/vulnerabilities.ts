@@ -115,8 +115,15 @@ export function toSeverity(s: CvssSeverity | null | undefined): Severity {
   return s ? (s.toLowerCase() as Severity) : 'unspecified';
 }
 
-export function countBySeverity(vulnerabilities: readonly Vulnerability[]): VulnerabilityCounts {
-  const counts: VulnerabilityCounts = { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0, total: 0 };
+/** All-zero counts, to add to. */
+export function emptyCounts(): VulnerabilityCounts {
+  return { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0, total: 0 };
+}
+
+export function countBySeverity(
+  vulnerabilities: readonly Pick<Vulnerability, 'severity'>[],
+): VulnerabilityCounts {
+  const counts = emptyCounts();
   for (const v of vulnerabilities) {
     counts[v.severity]++;
     counts.total++;

@@ -3,17 +3,19 @@
  * the SDK lists them) and policy results. Queries and the metrics exporter share these, so they agree.
  */
 import type { CvssSeverity, VulnerabilityCounts } from '../../scout/document.js';
+import type { Severity } from '../../scout/types.js';
+import { countBySeverity } from '../../scout/vulnerabilities.js';
 import type { ScoutSeedImage, ScoutSeedPolicy, ScoutState } from './seed.js';
 
-export function vulnerabilityCounts(image: ScoutSeedImage): VulnerabilityCounts {
-  const counts: VulnerabilityCounts = { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0, total: 0 };
-  for (const p of image.packages ?? []) {
-    for (const v of p.vulnerabilities ?? []) {
-      counts[v.severity.toLowerCase() as Exclude<keyof VulnerabilityCounts, 'total'>]++;
-      counts.total++;
-    }
-  }
-  return counts;
+/** Counts over the images' vulnerabilities, one per vulnerability and package. */
+export function vulnerabilityCounts(...images: ScoutSeedImage[]): VulnerabilityCounts {
+  return countBySeverity(
+    images.flatMap((i) =>
+      (i.packages ?? []).flatMap((p) =>
+        (p.vulnerabilities ?? []).map((v) => ({ severity: v.severity.toLowerCase() as Severity })),
+      ),
+    ),
+  );
 }
 
 export interface Deviation {

@@ -16,11 +16,7 @@ export function exporterText(state: ScoutState, org: string): string {
   lines.push('# HELP scout_stream_vulnerabilities Vulnerabilities in a stream');
   lines.push('# TYPE scout_stream_vulnerabilities gauge');
   for (const stream of streams) {
-    const totals = { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0 };
-    for (const image of state.orgImages(org, stream)) {
-      const c = vulnerabilityCounts(image);
-      for (const s of SEVERITIES) totals[s] += c[s];
-    }
+    const totals = vulnerabilityCounts(...state.orgImages(org, stream));
     for (const s of SEVERITIES)
       lines.push(`scout_stream_vulnerabilities${labels({ streamName: stream, severity: s })} ${totals[s]}`);
   }

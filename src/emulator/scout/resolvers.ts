@@ -6,6 +6,7 @@
 import { GraphQLError } from 'graphql';
 import { MediaType } from '../../registry/media-types.js';
 import type { VulnerabilityCounts } from '../../scout/document.js';
+import { emptyCounts } from '../../scout/vulnerabilities.js';
 import { evaluateImage, evaluatePolicy, type PolicyOutcome, vulnerabilityCounts } from './evaluate.js';
 import {
   parsePurl,
@@ -138,7 +139,7 @@ function packageObject(p: ScoutSeedPackage): Obj {
 }
 
 function countsObject(c: ScoutSeedRecommendedTag['vulnerabilities']): VulnerabilityCounts {
-  const v = { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0, ...c };
+  const v = { ...emptyCounts(), ...c };
   return { ...v, total: v.critical + v.high + v.medium + v.low + v.unspecified };
 }
 
