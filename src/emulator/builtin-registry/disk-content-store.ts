@@ -19,18 +19,6 @@ function isMissing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';
 }
 
-/** Writes `bytes` to a temp file beside `path`, then renames it over `path`. */
-export async function writeFileAtomic(path: string, bytes: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
-
 export class DiskContentStore implements ContentStore {
   readonly #blobs: string;
   readonly #uploads: string;
