@@ -103,11 +103,17 @@ export function toVulnerabilities(packages: PackageEntries): Vulnerability[] {
     }
   }
   return out.sort(
-    (a, b) =>
-      SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-      (b.cvssScore ?? 0) - (a.cvssScore ?? 0) ||
-      a.id.localeCompare(b.id) ||
-      a.package.name.localeCompare(b.package.name),
+    (a, b) => worstFirst(a, b) || a.id.localeCompare(b.id) || a.package.name.localeCompare(b.package.name),
+  );
+}
+
+type Scored = { severity: Severity; cvssScore?: number | string };
+
+/** Worst first: by severity, then by CVSS score, highest first (a missing score counts as 0). */
+export function worstFirst(a: Scored, b: Scored): number {
+  return (
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    Number(b.cvssScore ?? 0) - Number(a.cvssScore ?? 0)
   );
 }
 
