@@ -10,6 +10,7 @@ import { path } from '../hub/client.js';
 import type { ScoutClient } from './client.js';
 import { type PrometheusSample, parsePrometheusText } from './prometheus.js';
 import type { VulnerabilityCounts } from './types.js';
+import { emptyCounts } from './vulnerabilities.js';
 
 export interface StreamVulnerabilities extends VulnerabilityCounts {
   stream: string;
@@ -66,15 +67,7 @@ export function orgMetricsFromText(organization: string, text: string): OrgMetri
   for (const s of samples) {
     if (s.name === 'scout_stream_vulnerabilities') {
       const stream = s.labels.streamName ?? '';
-      const entry = streams.get(stream) ?? {
-        stream,
-        critical: 0,
-        high: 0,
-        medium: 0,
-        low: 0,
-        unspecified: 0,
-        total: 0,
-      };
+      const entry = streams.get(stream) ?? { stream, ...emptyCounts() };
       const severity = (s.labels.severity ?? 'unspecified').toLowerCase();
       const key =
         (['critical', 'high', 'medium', 'low'] as const).find((k) => k === severity) ?? 'unspecified';

@@ -13,15 +13,8 @@ import {
   type PolicySummaryFields,
 } from './documents/index.js';
 import { notAnalysed } from './summary.js';
-import {
-  type ImageOptions,
-  type PolicyKind,
-  type PolicyReport,
-  type PolicyResult,
-  type PolicySummary,
-  SEVERITIES,
-} from './types.js';
-import { toSeverity } from './vulnerabilities.js';
+import type { ImageOptions, PolicyKind, PolicyReport, PolicyResult, PolicySummary } from './types.js';
+import { toSeverity, worstFirst } from './vulnerabilities.js';
 
 export function policyReport(
   scout: ScoutClient,
@@ -89,11 +82,7 @@ export function toPolicyResult(p: PolicyFieldsByKind): PolicyResult {
           cvssScore: d.cvssScore ?? undefined,
           fixedBy: d.fixedBy ?? undefined,
         }))
-        .sort(
-          (a, b) =>
-            SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-            Number(b.cvssScore ?? 0) - Number(a.cvssScore ?? 0),
-        );
+        .sort(worstFirst);
       break;
     case 'ScLicencePolicy':
       deviations = (p.currentResult?.deviations ?? []).map((d) => ({

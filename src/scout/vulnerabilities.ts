@@ -103,11 +103,17 @@ export function toVulnerabilities(packages: PackageEntries): Vulnerability[] {
     }
   }
   return out.sort(
-    (a, b) =>
-      SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-      (b.cvssScore ?? 0) - (a.cvssScore ?? 0) ||
-      a.id.localeCompare(b.id) ||
-      a.package.name.localeCompare(b.package.name),
+    (a, b) => worstFirst(a, b) || a.id.localeCompare(b.id) || a.package.name.localeCompare(b.package.name),
+  );
+}
+
+type Scored = { severity: Severity; cvssScore?: number | string };
+
+/** Worst first: by severity, then by CVSS score, highest first (a missing score counts as 0). */
+export function worstFirst(a: Scored, b: Scored): number {
+  return (
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    Number(b.cvssScore ?? 0) - Number(a.cvssScore ?? 0)
   );
 }
 
@@ -115,8 +121,15 @@ export function toSeverity(s: CvssSeverity | null | undefined): Severity {
   return s ? (s.toLowerCase() as Severity) : 'unspecified';
 }
 
-export function countBySeverity(vulnerabilities: readonly Vulnerability[]): VulnerabilityCounts {
-  const counts: VulnerabilityCounts = { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0, total: 0 };
+/** All-zero counts, to add to. */
+export function emptyCounts(): VulnerabilityCounts {
+  return { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0, total: 0 };
+}
+
+export function countBySeverity(
+  vulnerabilities: readonly Pick<Vulnerability, 'severity'>[],
+): VulnerabilityCounts {
+  const counts = emptyCounts();
   for (const v of vulnerabilities) {
     counts[v.severity]++;
     counts.total++;

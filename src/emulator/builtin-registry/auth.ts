@@ -7,19 +7,14 @@
 import { type KeyObject, X509Certificate } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { RegistryTokenAuth } from '../registry-types.js';
+import type { Access } from '../token-service.js';
 
 export type Action = 'pull' | 'push' | 'delete' | '*';
-
-export interface AccessEntry {
-  type: string;
-  name: string;
-  actions: string[];
-}
 
 export interface TokenClaims {
   /** `sub`; empty for anonymous tokens. */
   subject: string;
-  access: AccessEntry[];
+  access: Access[];
 }
 
 /** Why a presented token was refused (never the token itself). */
@@ -134,10 +129,10 @@ export class TokenAuthority {
   }
 }
 
-function accessEntries(value: unknown): AccessEntry[] {
+function accessEntries(value: unknown): Access[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry) => {
-    const e = entry as Partial<AccessEntry>;
+    const e = entry as Partial<Access>;
     if (typeof e?.type !== 'string' || typeof e.name !== 'string' || !Array.isArray(e.actions)) return [];
     return [{ type: e.type, name: e.name, actions: e.actions.filter((a) => typeof a === 'string') }];
   });

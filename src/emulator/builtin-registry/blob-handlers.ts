@@ -1,12 +1,13 @@
 /** Blobs (GET/HEAD with Range, DELETE) and blob uploads (POST, PATCH, PUT, GET status, DELETE). */
 import { pipeline } from 'node:stream/promises';
+import { isValidDigest } from '../../reference/digest.js';
+import { isValidRepository } from '../../reference/reference.js';
 import type { RequestContext } from './context.js';
 import { blobUnknown, digestInvalid, RegistryError } from './errors.js';
 import { declaredLength, drain, hasBody, parseContentRange, parseRangeHeader, sendEmpty } from './http.js';
-import { isDigest, isRepositoryName } from './names.js';
 
-function requireDigest(value: string | null | undefined): string {
-  if (!value || !isDigest(value)) throw digestInvalid('invalid digest', { digest: value ?? null });
+export function requireDigest(value: string | null | undefined): string {
+  if (!value || !isValidDigest(value)) throw digestInvalid('invalid digest', { digest: value ?? null });
   return value;
 }
 
@@ -62,7 +63,7 @@ export async function startUpload(ctx: RequestContext): Promise<void> {
   if (
     mount &&
     from &&
-    isRepositoryName(from) &&
+    isValidRepository(from) &&
     ctx.canPull(from) &&
     (await store.mount(name, from, mount))
   ) {

@@ -8,8 +8,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { isValidDigest } from '../../reference/digest.js';
 import type { ByteRange, ContentStore, UploadArea } from './content-store.js';
-import { isDigest } from './names.js';
 
 const UPLOAD_ID = /^[a-f0-9-]{8,64}$/;
 /** Larger reads than the 64 KiB default: fewer, bigger writes to the socket. */
@@ -17,18 +17,6 @@ const READ_CHUNK = 1 << 20;
 
 function isMissing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT';
-}
-
-/** Writes `bytes` to a temp file beside `path`, then renames it over `path`. */
-export async function writeFileAtomic(path: string, bytes: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${randomBytes(6).toString('hex')}`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
 }
 
 export class DiskContentStore implements ContentStore {
@@ -50,7 +38,7 @@ export class DiskContentStore implements ContentStore {
   }
 
   #blobPath(digest: string): string {
-    if (!isDigest(digest)) throw new Error(`not a digest: ${digest}`);
+    if (!isValidDigest(digest)) throw new Error(`not a digest: ${digest}`);
     const [algorithm, hex] = digest.split(':') as [string, string];
     return join(this.#blobs, algorithm, hex);
   }

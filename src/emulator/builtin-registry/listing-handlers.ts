@@ -1,9 +1,9 @@
 /** Content discovery: tags (with `n`/`last` and a `Link` to the next page), referrers, and the catalog. */
 import { MediaType } from '../../registry/media-types.js';
+import { requireDigest } from './blob-handlers.js';
 import type { RequestContext } from './context.js';
-import { digestInvalid, nameUnknown, RegistryError } from './errors.js';
+import { nameUnknown, RegistryError } from './errors.js';
 import { sendJson } from './http.js';
-import { isDigest } from './names.js';
 
 /** One page of a sorted list after `last`, with the `Link` header for the next page when there is one. */
 function page(ctx: RequestContext, all: string[], path: string) {
@@ -42,7 +42,7 @@ export async function listCatalog(ctx: RequestContext): Promise<void> {
 
 /** Referrers of a digest as an OCI index; `artifactType` filters (several values: any of them). */
 export async function listReferrers(ctx: RequestContext): Promise<void> {
-  if (!isDigest(ctx.reference)) throw digestInvalid('invalid digest', { digest: ctx.reference });
+  requireDigest(ctx.reference);
   const wanted = ctx.url.searchParams.getAll('artifactType').filter(Boolean);
   const manifests = ctx.store
     .referrers(ctx.name, ctx.reference)

@@ -1,18 +1,21 @@
 /** Manifests by tag or digest: GET/HEAD (the exact bytes pushed), PUT (checked, then stored), DELETE. */
+import { isValidDigest } from '../../reference/digest.js';
+import { isValidTag } from '../../reference/reference.js';
+import { algorithmOf, digestOf } from '../../registry/verify.js';
 import type { RequestContext } from './context.js';
 import { digestInvalid, manifestUnknown, RegistryError } from './errors.js';
 import { readSmallBody, sendEmpty } from './http.js';
 import { parseManifest } from './manifest-parse.js';
 import type { ManifestRecord } from './metadata.js';
-import { algorithmOf, digestOf, isDigest, isTag } from './names.js';
 
 /** Clients must be able to push 4 MB manifests; this leaves room above that. */
 export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
 function requireReference(reference: string): 'tag' | 'digest' {
-  if (isDigest(reference)) return 'digest';
+  if (isValidDigest(reference)) return 'digest';
   if (reference.includes(':')) throw digestInvalid('invalid digest', { digest: reference });
-  if (!isTag(reference)) throw new RegistryError(400, 'MANIFEST_INVALID', 'invalid tag', { tag: reference });
+  if (!isValidTag(reference))
+    throw new RegistryError(400, 'MANIFEST_INVALID', 'invalid tag', { tag: reference });
   return 'tag';
 }
 

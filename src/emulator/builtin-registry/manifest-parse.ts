@@ -3,12 +3,9 @@
  * manifest and manifest list), which blobs and child manifests it needs, and what the referrers API reports
  * for it (`subject`, `artifactType`, annotations). The bytes themselves are stored untouched.
  */
-import { MediaType } from '../../registry/media-types.js';
+import { isValidDigest } from '../../reference/digest.js';
+import { isImageManifestMediaType, isIndexMediaType, MediaType } from '../../registry/media-types.js';
 import { RegistryError } from './errors.js';
-import { isDigest } from './names.js';
-
-const IMAGE_TYPES = new Set<string>([MediaType.OciManifest, MediaType.DockerManifest]);
-const INDEX_TYPES = new Set<string>([MediaType.OciIndex, MediaType.DockerManifestList]);
 
 export interface ParsedManifest {
   mediaType: string;
@@ -36,7 +33,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function descriptor(value: unknown, where: string): Descriptor {
   if (!isObject(value)) throw invalid(`${where} is not a descriptor`);
-  if (typeof value.digest !== 'string' || !isDigest(value.digest))
+  if (typeof value.digest !== 'string' || !isValidDigest(value.digest))
     throw invalid(`${where} has an invalid digest`);
   if (typeof value.size !== 'number' || !Number.isSafeInteger(value.size) || value.size < 0)
     throw invalid(`${where} has an invalid size`);
@@ -83,7 +80,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
   const subject = doc.subject === undefined ? undefined : descriptor(doc.subject, 'subject').digest;
   const base = { mediaType, subject, annotations: annotations(doc.annotations) };
 
-  if (IMAGE_TYPES.has(mediaType)) {
+  if (isImageManifestMediaType(mediaType)) {
     const config = descriptor(doc.config, 'config');
     const layers = descriptors(doc.layers, 'layers');
     return {
@@ -93,7 +90,7 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
       artifactType: artifactType ?? config.mediaType,
     };
   }
-  if (INDEX_TYPES.has(mediaType)) {
+  if (isIndexMediaType(mediaType)) {
     if (!Array.isArray(doc.manifests)) throw invalid('manifests must be an array');
     return {
       ...base,

@@ -4,10 +4,10 @@
  * small JSON file, `<root>/repositories/<name>/_repository.json`, rewritten (temp file + rename) on change.
  * (Name components never start with `_`, so the file cannot collide with a nested repository's folder.)
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { writeFileAtomic } from './disk-content-store.js';
-import { isRepositoryName } from './names.js';
+import { replaceFile } from '../../core/atomic-file.js';
+import { isValidRepository } from '../../reference/reference.js';
 
 export interface ManifestRecord {
   digest: string;
@@ -47,6 +47,11 @@ export class RepositoryRecord {
 
 const FILE = '_repository.json';
 
+/** replaceFile's temp for FILE (`._repository.json.<hex>.tmp`); older runs left `_repository.json.tmp-<hex>`. */
+function isReplaceTemp(name: string): boolean {
+  return name.startsWith(`.${FILE}.`) && name.endsWith('.tmp');
+}
+
 export interface MetadataStore {
   load(): Promise<Map<string, RepositoryRecord>>;
   /** Persists one repository as it is now (removing it when empty). */
@@ -73,14 +78,14 @@ export class DiskMetadata implements MetadataStore {
     await mkdir(this.#dir, { recursive: true });
     const repos = new Map<string, RepositoryRecord>();
     for (const entry of await readdir(this.#dir, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile() || !entry.name.startsWith(FILE)) continue;
+      if (!entry.isFile() || !(entry.name.startsWith(FILE) || isReplaceTemp(entry.name))) continue;
       const path = join(entry.parentPath, entry.name);
       if (entry.name !== FILE) {
         await rm(path, { force: true }); // a temp file from an interrupted write
         continue;
       }
       const name = relative(this.#dir, entry.parentPath).split(sep).join('/');
-      if (!isRepositoryName(name)) continue;
+      if (!isValidRepository(name)) continue;
       repos.set(name, RepositoryRecord.fromJSON(JSON.parse(await readFile(path, 'utf8'))));
     }
     return repos;
@@ -93,6 +98,6 @@ export class DiskMetadata implements MetadataStore {
       return;
     }
     await mkdir(join(path, '..'), { recursive: true });
-    await writeFileAtomic(path, JSON.stringify(repo));
+    await replaceFile(path, (temp) => writeFile(temp, JSON.stringify(repo)));
   }
 }

@@ -4,10 +4,10 @@
  * it. Content nobody references any more is deleted. Per-digest locking keeps a commit and a deletion of
  * the same content from interleaving; per-repository locking keeps metadata writes in order.
  */
+import { isValidDigest } from '../../reference/digest.js';
 import type { ByteRange, ContentStore } from './content-store.js';
 import { KeyedLock } from './keyed-lock.js';
 import { type ManifestRecord, type MetadataStore, RepositoryRecord } from './metadata.js';
-import { isDigest } from './names.js';
 
 export class RepositoryStore {
   readonly #repos: Map<string, RepositoryRecord>;
@@ -88,7 +88,7 @@ export class RepositoryStore {
 
   /** Cross-repository mount: links `from`'s blob into `name`. False when `from` does not have it. */
   async mount(name: string, from: string, digest: string): Promise<boolean> {
-    if (!isDigest(digest) || (await this.blobSize(from, digest)) === undefined) return false;
+    if (!isValidDigest(digest) || (await this.blobSize(from, digest)) === undefined) return false;
     const linked = await this.#digestLock.run(digest, async () => {
       if ((await this.content.size(digest)) === undefined) return false;
       this.#ensure(name).blobs.add(digest);
@@ -112,7 +112,7 @@ export class RepositoryStore {
   /** The manifest a tag or digest names in `name`. */
   manifest(name: string, reference: string): ManifestRecord | undefined {
     const repo = this.#repos.get(name);
-    const digest = isDigest(reference) ? reference : repo?.tags.get(reference);
+    const digest = isValidDigest(reference) ? reference : repo?.tags.get(reference);
     return digest === undefined ? undefined : repo?.manifests.get(digest);
   }
 

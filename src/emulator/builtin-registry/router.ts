@@ -2,6 +2,7 @@
  * Maps a request to its handler, its repository and reference, and the access it needs. Repository names
  * hold slashes, so each route is matched on its fixed suffix (`/manifests/<ref>`, `/blobs/<digest>`, …).
  */
+import { isValidRepository } from '../../reference/reference.js';
 import {
   cancelUpload,
   deleteBlob,
@@ -16,7 +17,6 @@ import { RegistryError, unsupported } from './errors.js';
 import { sendJson } from './http.js';
 import { listCatalog, listReferrers, listTags } from './listing-handlers.js';
 import { deleteManifest, getManifest, putManifest } from './manifest-handlers.js';
-import { isRepositoryName } from './names.js';
 
 /** What a route needs from a token: nothing but a valid one, an action on the repository, or the catalog. */
 export type Need = 'authenticated' | 'pull' | 'push' | 'delete' | 'catalog';
@@ -77,7 +77,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
     const route = methods[method];
     if (!route) throw unsupported(`${method} is not supported here`);
     const name = m[1] === undefined ? '' : decode(m[1]);
-    if (m[1] !== undefined && !isRepositoryName(name)) {
+    if (m[1] !== undefined && !isValidRepository(name)) {
       throw new RegistryError(400, 'NAME_INVALID', 'invalid repository name', { name });
     }
     return { handler: route[0], need: route[1], name, reference: m[2] === undefined ? '' : decode(m[2]) };

@@ -4,11 +4,11 @@
  * sha256 of the bytes is computed while they stream in, so closing costs nothing more; a sha512 digest is
  * checked by re-reading the upload. Operations on one session run one at a time.
  */
-import { type Hash, randomUUID } from 'node:crypto';
+import { createHash, type Hash, randomUUID } from 'node:crypto';
+import { algorithmOf } from '../../registry/verify.js';
 import type { ByteRange } from './content-store.js';
 import { digestInvalid, RegistryError, uploadUnknown } from './errors.js';
 import { KeyedLock } from './keyed-lock.js';
-import { algorithmOf, newHash } from './names.js';
 import type { RepositoryStore } from './repository-store.js';
 
 export interface UploadSession {
@@ -46,7 +46,7 @@ export class UploadSessions {
       id: randomUUID(),
       repository,
       size: 0,
-      hash: newHash('sha256'),
+      hash: createHash('sha256'),
       touchedAt: Date.now(),
     };
     await this.#area.create(session.id);
@@ -135,7 +135,7 @@ export class UploadSessions {
   async #digest(session: UploadSession, expected: string): Promise<string> {
     const algorithm = algorithmOf(expected);
     if (algorithm === 'sha256') return `sha256:${session.hash.digest('hex')}`;
-    const hash = newHash(algorithm);
+    const hash = createHash(algorithm);
     for await (const chunk of await this.#area.open(session.id)) hash.update(chunk as Buffer);
     return `${algorithm}:${hash.digest('hex')}`;
   }

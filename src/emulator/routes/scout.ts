@@ -28,6 +28,7 @@ const gqlErrors = (ctx: Ctx, status: number, errors: GraphQLError[]) =>
 
 export function scoutRoutes({ state }: EmulatorEnv): Route[] {
   const root = scoutRoot(state.scout);
+  const schemaPath = defaultScoutSchemaPath();
   // Root fields the emulator does not implement say so, instead of answering null.
   // Org-scoped root fields need an enrolled organization the user belongs to.
   const fieldResolver: GraphQLFieldResolver<unknown, { user: string }> = (source, args, context, info) => {
@@ -43,9 +44,8 @@ export function scoutRoutes({ state }: EmulatorEnv): Route[] {
 
   return [
     route('POST', '/v1/graphql', async (ctx) => {
-      const path = defaultScoutSchemaPath();
-      if (!path) return fail(ctx, 501, 'Scout schema not found: set DOCKERHUB_SCOUT_SCHEMA');
-      const schema = loadScoutSchema(path);
+      if (!schemaPath) return fail(ctx, 501, 'Scout schema not found: set DOCKERHUB_SCOUT_SCHEMA');
+      const schema = loadScoutSchema(schemaPath);
       const body = (ctx.body ?? {}) as GraphQLRequest;
       if (typeof body.query !== 'string')
         return gqlErrors(ctx, 400, [graphqlError('the request has no "query" string', 'BAD_REQUEST')]);

@@ -2,28 +2,27 @@
  * Scout's findings computed from the seed: vulnerability counts (one per vulnerability and package, as
  * the SDK lists them) and policy results. Queries and the metrics exporter share these, so they agree.
  */
-import type { VulnerabilityCounts } from '../../scout/document.js';
-import type { ScoutSeedImage, ScoutSeedPolicy, ScoutState, SeedSeverity } from './seed.js';
+import type { CvssSeverity, VulnerabilityCounts } from '../../scout/document.js';
+import type { Severity } from '../../scout/types.js';
+import { countBySeverity } from '../../scout/vulnerabilities.js';
+import type { ScoutSeedImage, ScoutSeedPolicy, ScoutState } from './seed.js';
 
-/** Counts by severity, in the shape Scout's `VulnerabilityReport` has. */
-export type Counts = VulnerabilityCounts;
-
-export function vulnerabilityCounts(image: ScoutSeedImage): Counts {
-  const counts: Counts = { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0, total: 0 };
-  for (const p of image.packages ?? []) {
-    for (const v of p.vulnerabilities ?? []) {
-      counts[v.severity.toLowerCase() as Exclude<keyof Counts, 'total'>]++;
-      counts.total++;
-    }
-  }
-  return counts;
+/** Counts over the images' vulnerabilities, one per vulnerability and package. */
+export function vulnerabilityCounts(...images: ScoutSeedImage[]): VulnerabilityCounts {
+  return countBySeverity(
+    images.flatMap((i) =>
+      (i.packages ?? []).flatMap((p) =>
+        (p.vulnerabilities ?? []).map((v) => ({ severity: v.severity.toLowerCase() as Severity })),
+      ),
+    ),
+  );
 }
 
 export interface Deviation {
   id: string;
   vulnerability?: string;
   purl?: string;
-  severity?: SeedSeverity;
+  severity?: CvssSeverity;
   cvssScore?: string;
   fixedBy?: string;
   license?: string;

@@ -4,13 +4,10 @@
  * the selection. Root fields not listed here answer a NOT_IMPLEMENTED error.
  */
 import { GraphQLError } from 'graphql';
-import {
-  type Counts,
-  evaluateImage,
-  evaluatePolicy,
-  type PolicyOutcome,
-  vulnerabilityCounts,
-} from './evaluate.js';
+import { MediaType } from '../../registry/media-types.js';
+import type { VulnerabilityCounts } from '../../scout/document.js';
+import { emptyCounts } from '../../scout/vulnerabilities.js';
+import { evaluateImage, evaluatePolicy, type PolicyOutcome, vulnerabilityCounts } from './evaluate.js';
 import {
   parsePurl,
   type ScoutSeedImage,
@@ -41,7 +38,7 @@ function tagObjects(image: ScoutSeedImage): Obj[] {
     current: i === 0,
     supported: true,
     digest: image.digest,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    mediaType: MediaType.OciManifest,
   }));
 }
 
@@ -84,7 +81,7 @@ function imageObject(image: ScoutSeedImage): Obj {
     platform: platformObject(image),
     compressedSize: image.size ?? null,
     labels: [],
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    mediaType: MediaType.OciManifest,
     provenanceAttestation: null,
   };
 }
@@ -141,8 +138,8 @@ function packageObject(p: ScoutSeedPackage): Obj {
   };
 }
 
-function countsObject(c: ScoutSeedRecommendedTag['vulnerabilities']): Counts {
-  const v = { critical: 0, high: 0, medium: 0, low: 0, unspecified: 0, ...c };
+function countsObject(c: ScoutSeedRecommendedTag['vulnerabilities']): VulnerabilityCounts {
+  const v = { ...emptyCounts(), ...c };
   return { ...v, total: v.critical + v.high + v.medium + v.low + v.unspecified };
 }
 

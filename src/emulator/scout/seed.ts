@@ -4,12 +4,13 @@
  * Scout. Everything Scout reports (counts, policy results, exporter metrics) is computed from this, so
  * the numbers agree across queries.
  */
-export type SeedSeverity = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'UNSPECIFIED';
+import type { CvssSeverity } from '../../scout/document.js';
+import type { Severity } from '../../scout/types.js';
 
 export interface ScoutSeedVulnerability {
   /** CVE or advisory id. */
   id: string;
-  severity: SeedSeverity;
+  severity: CvssSeverity;
   score?: number;
   vector?: string;
   /** First fixed version; absent when there is no fix. */
@@ -43,7 +44,7 @@ export interface ScoutSeedRecommendedTag {
   createdAt?: string;
   packageCount?: number;
   imageSize?: number;
-  vulnerabilities?: Partial<Record<'critical' | 'high' | 'medium' | 'low' | 'unspecified', number>>;
+  vulnerabilities?: Partial<Record<Severity, number>>;
   os?: string;
   slim?: boolean;
   score?: number;
@@ -89,7 +90,7 @@ export interface ScoutSeedPolicy {
   displayName?: string;
   description?: string;
   kind: 'vulnerability' | 'license' | 'boolean' | 'generic';
-  severities?: SeedSeverity[];
+  severities?: CvssSeverity[];
   fixableOnly?: boolean;
   licenses?: string[];
   check?: 'non-root-user' | 'up-to-date-base-image';
