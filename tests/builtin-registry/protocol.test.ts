@@ -625,6 +625,7 @@ describe('built-in registry on disk across restarts', () => {
       await first.stop(); // idempotent
       // What an interrupted metadata write leaves behind.
       await writeFile(join(dir, 'repositories', 'acme', 'keep', '_repository.json.tmp-0123'), '{"tags":');
+      await writeFile(join(dir, 'repositories', 'acme', 'keep', '._repository.json.0a1b2c.tmp'), '{"tags":');
 
       const second = await startBuiltinRegistry({ storageDir: dir });
       const again = new Wire(second.url);
@@ -646,7 +647,7 @@ describe('built-in registry on disk across restarts', () => {
         ).toEqual(['acme/keep', deep].sort());
         expect((await again.send('GET', location)).code).toBe('BLOB_UPLOAD_UNKNOWN');
         expect(await readdir(join(dir, 'uploads'))).toEqual([]);
-        expect((await filesUnder(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+        expect((await filesUnder(dir)).filter((f) => f.includes('.tmp-') || f.endsWith('.tmp'))).toEqual([]);
       } finally {
         await again.close();
         await second.stop();
