@@ -76,6 +76,12 @@ export function fail(ctx: Ctx, status: number, detail: string): void {
   send(ctx.res, status, { detail, message: detail });
 }
 
+/** The token of an `Authorization: Bearer …` header; undefined when there is none. */
+export function bearer(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
 export const unauthorized = (ctx: Ctx) => fail(ctx, 401, 'authentication required');
 export const forbidden = (ctx: Ctx, detail = 'forbidden') => fail(ctx, 403, detail);
 export const notFound = (ctx: Ctx, what: string) => fail(ctx, 404, `${what} not found`);
