@@ -5,26 +5,20 @@ import type { EmulatorState } from '../state.js';
 
 export type Need = 'member' | 'owner';
 
-/** The caller's role in the org when they may proceed; otherwise replies 401/404/403 and gives undefined. */
-export function orgAccess(state: EmulatorState, ctx: Ctx, org: string, need: Need): EmulatedRole | undefined {
-  if (!ctx.user) {
-    unauthorized(ctx);
-    return undefined;
-  }
-  if (!state.orgs.has(org)) {
-    notFound(ctx, `organization ${org}`);
-    return undefined;
-  }
-  const role = state.orgAdmin.role(org, ctx.user);
-  if (!role) {
-    forbidden(ctx, `${ctx.user} is not a member of ${org}`);
-    return undefined;
-  }
-  if (need === 'owner' && role !== 'owner') {
-    forbidden(ctx, `only owners of ${org} can do this`);
-    return undefined;
-  }
-  return role;
+/** The caller and their role in the org when they may proceed; otherwise replies 401/404/403 and gives undefined. */
+export function orgAccess(
+  state: EmulatorState,
+  ctx: Ctx,
+  org: string,
+  need: Need,
+): { user: string; role: EmulatedRole } | undefined {
+  const user = ctx.user;
+  if (!user) return void unauthorized(ctx);
+  if (!state.orgs.has(org)) return void notFound(ctx, `organization ${org}`);
+  const role = state.orgAdmin.role(org, user);
+  if (!role) return void forbidden(ctx, `${user} is not a member of ${org}`);
+  if (need === 'owner' && role !== 'owner') return void forbidden(ctx, `only owners of ${org} can do this`);
+  return { user, role };
 }
 
 export const badRequest = (ctx: Ctx, detail: string) => fail(ctx, 400, detail);

@@ -39,10 +39,10 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
   return [
     route('GET', '/v2/orgs/:org/members', (ctx, p) => {
       const org = p.org as string;
-      const role = orgAccess(state, ctx, org, 'member');
-      if (!role) return;
+      const access = orgAccess(state, ctx, org, 'member');
+      if (!access) return;
       const q = ctx.url.searchParams;
-      const owner = role === 'owner';
+      const owner = access.role === 'owner';
       const type = q.get('type') ?? 'member';
       const roleFilter = q.get('role') as EmulatedRole | null;
       const search = (q.get('search') ?? '').toLowerCase();
@@ -92,25 +92,27 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
     route('PUT', '/v2/orgs/:org/members/:username', (ctx, p) => {
       const org = p.org as string;
       const username = p.username as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
       const previous = state.orgAdmin.role(org, username);
       if (!previous) return notFound(ctx, `member ${username} of ${org}`);
       const role = (ctx.body as { role: EmulatedRole }).role;
       if (role !== 'owner' && lastOwner(org, username))
         return badRequest(ctx, `${username} is the last owner of ${org}: make someone else owner first`);
       state.orgAdmin.setMember(org, username, role);
-      state.record('org.member.update', ctx.user as string, { org, username, role, previous });
+      state.record('org.member.update', access.user, { org, username, role, previous });
       send(ctx.res, 200, memberView(state, org, username, true));
     }),
     route('DELETE', '/v2/orgs/:org/members/:username', (ctx, p) => {
       const org = p.org as string;
       const username = p.username as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
       if (!state.orgAdmin.role(org, username)) return notFound(ctx, `member ${username} of ${org}`);
       if (lastOwner(org, username))
         return fail(ctx, 400, `${username} is the last owner of ${org} and cannot be removed`);
       state.orgAdmin.removeMember(org, username);
-      state.record('org.member.remove', ctx.user as string, { org, username });
+      state.record('org.member.remove', access.user, { org, username });
       send(ctx.res, 204);
     }),
   ];

@@ -12,12 +12,13 @@ export function orgSettingsRoutes({ state }: EmulatorEnv): Route[] {
     }),
     route('PUT', '/v2/orgs/:name/settings', (ctx, p) => {
       const org = p.name as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
       const body = ctx.body as EmulatedOrgSettings;
       const settings = state.orgAdmin.settings(org);
       const { enabled, allow_official_images, allow_verified_publishers } = body.restricted_images;
       settings.restricted_images = { enabled, allow_official_images, allow_verified_publishers };
-      state.record('org.settings.update', ctx.user as string, {
+      state.record('org.settings.update', access.user, {
         org,
         restricted_images: settings.restricted_images,
       });

@@ -53,13 +53,14 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
   };
   const update = (ctx: Ctx, p: Record<string, string>) => {
     const org = p.org as string;
-    if (!orgAccess(state, ctx, org, 'owner')) return;
+    const access = orgAccess(state, ctx, org, 'owner');
+    if (!access) return;
     const team = find(ctx, org, p.group as string);
     if (!team) return;
     const from = team.name;
     const changes = (ctx.body ?? {}) as { name?: string };
     if (!rename(ctx, org, team, changes.name)) return;
-    state.record('team.update', ctx.user as string, { org, team: from, changes });
+    state.record('team.update', access.user, { org, team: from, changes });
     send(ctx.res, 200, teamView(team));
   };
 
@@ -77,12 +78,13 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
     }),
     route('POST', '/v2/orgs/:org/groups', (ctx, p) => {
       const org = p.org as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
       const name = (ctx.body as { name?: string } | undefined)?.name ?? '';
       if (!name.trim() || name.includes('/')) return badRequest(ctx, `invalid team name "${name}"`);
       if (teams(org).has(name)) return badRequest(ctx, `team ${org}/${name} already exists`);
       const team = state.orgAdmin.addTeam(org, name);
-      state.record('team.create', ctx.user as string, { org, team: name, id: team.id });
+      state.record('team.create', access.user, { org, team: name, id: team.id });
       send(ctx.res, 201, teamView(team));
     }),
     route('GET', '/v2/orgs/:org/groups/:group', (ctx, p) => {
@@ -95,23 +97,24 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
     route('PATCH', '/v2/orgs/:org/groups/:group', update),
     route('DELETE', '/v2/orgs/:org/groups/:group', (ctx, p) => {
       const org = p.org as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
       const team = find(ctx, org, p.group as string);
       if (!team) return;
       teams(org).delete(team.name);
       // Its repository permissions go with it.
       for (const repo of state.repositories.values())
         if (repo.namespace === org) repo.team_permissions?.delete(team.id);
-      state.record('team.delete', ctx.user as string, { org, team: team.name, id: team.id });
+      state.record('team.delete', access.user, { org, team: team.name, id: team.id });
       send(ctx.res, 204);
     }),
     route('GET', '/v2/orgs/:org/groups/:group/members', (ctx, p) => {
       const org = p.org as string;
-      const role = orgAccess(state, ctx, org, 'member');
-      if (!role) return;
+      const access = orgAccess(state, ctx, org, 'member');
+      if (!access) return;
       const team = find(ctx, org, p.group as string);
       if (!team) return;
-      const owner = role === 'owner';
+      const owner = access.role === 'owner';
       const search = (ctx.url.searchParams.get('search') ?? '').toLowerCase();
       const list = [...team.members]
         .sort()
@@ -127,7 +130,8 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
     }),
     route('POST', '/v2/orgs/:org/groups/:group/members', (ctx, p) => {
       const org = p.org as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
       const team = find(ctx, org, p.group as string);
       if (!team) return;
       const member = (ctx.body as { member: string }).member;
@@ -137,19 +141,20 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       if (!state.orgAdmin.role(org, username)) return notFound(ctx, `member ${member} of ${org}`);
       if (!team.members.has(username)) {
         team.members.add(username);
-        state.record('team.member.add', ctx.user as string, { org, team: team.name, username });
+        state.record('team.member.add', access.user, { org, team: team.name, username });
       }
       send(ctx.res, 200);
     }),
     route('DELETE', '/v2/orgs/:org/groups/:group/members/:username', (ctx, p) => {
       const org = p.org as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
       const team = find(ctx, org, p.group as string);
       if (!team) return;
       const username = p.username as string;
       if (!team.members.has(username)) return notFound(ctx, `member ${username} of team ${org}/${team.name}`);
       team.members.delete(username);
-      state.record('team.member.remove', ctx.user as string, { org, team: team.name, username });
+      state.record('team.member.remove', access.user, { org, team: team.name, username });
       send(ctx.res, 204);
     }),
   ];
