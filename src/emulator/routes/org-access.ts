@@ -5,18 +5,22 @@ import type { EmulatorState } from '../state.js';
 
 export type Need = 'member' | 'owner';
 
-/** The caller and their role in the org when they may proceed; otherwise replies 401/404/403 and gives undefined. */
+/**
+ * The caller and their role in the org when they may proceed; otherwise replies 401/404/403 and gives
+ * undefined. `notMember` replaces the 403 detail given to a caller outside the org.
+ */
 export function orgAccess(
   state: EmulatorState,
   ctx: Ctx,
   org: string,
   need: Need,
+  notMember = `${ctx.user} is not a member of ${org}`,
 ): { user: string; role: EmulatedRole } | undefined {
   const user = ctx.user;
   if (!user) return void unauthorized(ctx);
   if (!state.orgs.has(org)) return void notFound(ctx, `organization ${org}`);
   const role = state.orgAdmin.role(org, user);
-  if (!role) return void forbidden(ctx, `${user} is not a member of ${org}`);
+  if (!role) return void forbidden(ctx, notMember);
   if (need === 'owner' && role !== 'owner') return void forbidden(ctx, `only owners of ${org} can do this`);
   return { user, role };
 }
