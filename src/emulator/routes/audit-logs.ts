@@ -116,12 +116,12 @@ export function auditLogRoutes({ state }: EmulatorEnv): Route[] {
   };
   return [
     route('GET', '/v2/auditlogs/:account/actions', (ctx, p) => {
-      const account = p.account as string;
+      const account = p.account;
       if (!readable(ctx, account)) return;
       send(ctx.res, 200, actionsCatalogue(state));
     }),
     route('GET', '/v2/auditlogs/:account', (ctx, p) => {
-      const account = p.account as string;
+      const account = p.account;
       if (!readable(ctx, account)) return;
       const q = ctx.url.searchParams;
       const from = q.get('from') ? Date.parse(q.get('from') as string) : undefined;

@@ -53,13 +53,13 @@ export function inviteRoutes({ state }: EmulatorEnv): Route[] {
 
   return [
     route('GET', '/v2/orgs/:org/invites', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       if (!orgAccess(state, ctx, org, 'owner')) return;
       const data = [...state.orgAdmin.invites.values()].filter((i) => i.org === org).map(inviteView);
       send(ctx.res, 200, { data });
     }),
     route('DELETE', '/v2/invites/:id', (ctx, p) => {
-      const found = managed(ctx, p.id as string);
+      const found = managed(ctx, p.id);
       if (!found) return;
       const { invite, user } = found;
       state.orgAdmin.invites.delete(invite.id);
@@ -71,7 +71,7 @@ export function inviteRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 204);
     }),
     route('PATCH', '/v2/invites/:id/resend', (ctx, p) => {
-      const found = managed(ctx, p.id as string);
+      const found = managed(ctx, p.id);
       if (!found) return;
       const { invite, user } = found;
       invite.resent++;

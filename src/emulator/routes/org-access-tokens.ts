@@ -61,7 +61,7 @@ export function orgAccessTokenRoutes({ state }: EmulatorEnv): Route[] {
   };
   return [
     route('GET', '/v2/orgs/:name/access-tokens', (ctx, p) => {
-      const org = p.name as string;
+      const org = p.name;
       if (!manageable(ctx, org)) return;
       const tokens = [...state.orgTokens.values()]
         .filter((t) => t.org === org)
@@ -71,7 +71,7 @@ export function orgAccessTokenRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, { total: count, ...page });
     }),
     route('POST', '/v2/orgs/:name/access-tokens', (ctx, p) => {
-      const org = p.name as string;
+      const org = p.name;
       const access = manageable(ctx, org);
       if (!access) return;
       const body = (ctx.body ?? {}) as TokenBody;
@@ -95,13 +95,13 @@ export function orgAccessTokenRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 201, { ...detail(token), token: token.token });
     }),
     route('GET', '/v2/orgs/:org_name/access-tokens/:id', (ctx, p) => {
-      const org = p.org_name as string;
+      const org = p.org_name;
       if (!manageable(ctx, org)) return;
       const token = find(state, org, p.id);
       return token ? send(ctx.res, 200, detail(token)) : notFound(ctx, 'access token');
     }),
     route('PATCH', '/v2/orgs/:org_name/access-tokens/:id', (ctx, p) => {
-      const org = p.org_name as string;
+      const org = p.org_name;
       const access = manageable(ctx, org);
       if (!access) return;
       const token = find(state, org, p.id);
@@ -121,7 +121,7 @@ export function orgAccessTokenRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, detail(token));
     }),
     route('DELETE', '/v2/orgs/:org_name/access-tokens/:id', (ctx, p) => {
-      const org = p.org_name as string;
+      const org = p.org_name;
       const access = manageable(ctx, org);
       if (!access) return;
       const token = find(state, org, p.id);

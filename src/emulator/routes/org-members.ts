@@ -38,7 +38,7 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
     state.orgAdmin.role(org, user) === 'owner' && state.orgAdmin.owners(org).length === 1;
   return [
     route('GET', '/v2/orgs/:org/members', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       const access = orgAccess(state, ctx, org, 'member');
       if (!access) return;
       const q = ctx.url.searchParams;
@@ -65,7 +65,7 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, paginate([...members, ...invitees].filter(matches), ctx.url));
     }),
     route('GET', '/v2/orgs/:org/members/export', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       if (!orgAccess(state, ctx, org, 'owner')) return;
       const rows = [
         ['Name', 'Username', 'Email', 'Type', 'Role', 'Teams', 'Date Joined'],
@@ -90,8 +90,8 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
       ctx.res.end(`${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`);
     }),
     route('PUT', '/v2/orgs/:org/members/:username', (ctx, p) => {
-      const org = p.org as string;
-      const username = p.username as string;
+      const org = p.org;
+      const username = p.username;
       const access = orgAccess(state, ctx, org, 'owner');
       if (!access) return;
       const previous = state.orgAdmin.role(org, username);
@@ -104,8 +104,8 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, memberView(state, org, username, true));
     }),
     route('DELETE', '/v2/orgs/:org/members/:username', (ctx, p) => {
-      const org = p.org as string;
-      const username = p.username as string;
+      const org = p.org;
+      const username = p.username;
       const access = orgAccess(state, ctx, org, 'owner');
       if (!access) return;
       if (!state.orgAdmin.role(org, username)) return notFound(ctx, `member ${username} of ${org}`);

@@ -6,12 +6,12 @@ import { orgAccess } from './org-access.js';
 export function orgSettingsRoutes({ state }: EmulatorEnv): Route[] {
   return [
     route('GET', '/v2/orgs/:name/settings', (ctx, p) => {
-      const org = p.name as string;
+      const org = p.name;
       if (!orgAccess(state, ctx, org, 'member')) return;
       send(ctx.res, 200, state.orgAdmin.settings(org));
     }),
     route('PUT', '/v2/orgs/:name/settings', (ctx, p) => {
-      const org = p.name as string;
+      const org = p.name;
       const access = orgAccess(state, ctx, org, 'owner');
       if (!access) return;
       const body = ctx.body as EmulatedOrgSettings;

@@ -72,7 +72,7 @@ export function repositoryRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, paginate(items.map(repoView), ctx.url));
     }),
     route('POST', '/v2/namespaces/:ns/repositories', (ctx, p) => {
-      const ns = p.ns as string;
+      const ns = p.ns;
       const body = ctx.body as {
         name: string;
         description?: string;
@@ -89,15 +89,15 @@ export function repositoryRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 201, repoView(repo));
     }),
     route('GET', '/v2/namespaces/:ns/repositories/:repo', (ctx, p) => {
-      const repo = visibleRepo(state, ctx, p.ns as string, p.repo as string);
+      const repo = visibleRepo(state, ctx, p.ns, p.repo);
       return repo ? send(ctx.res, 200, repoView(repo)) : notFound(ctx, 'repository');
     }),
     route('HEAD', '/v2/namespaces/:ns/repositories/:repo', (ctx, p) =>
-      send(ctx.res, visibleRepo(state, ctx, p.ns as string, p.repo as string) ? 200 : 404),
+      send(ctx.res, visibleRepo(state, ctx, p.ns, p.repo) ? 200 : 404),
     ),
     // Undocumented endpoints that Docker Hub serves and users rely on.
     route('PATCH', '/v2/repositories/:ns/:repo', (ctx, p) => {
-      const found = signedInRepo(state, ctx, p.ns as string, p.repo as string);
+      const found = signedInRepo(state, ctx, p.ns, p.repo);
       if (!found) return;
       const { user, repo } = found;
       if (!state.canWrite(user, repo.namespace)) return forbidden(ctx);
@@ -111,7 +111,7 @@ export function repositoryRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, repoView(repo));
     }),
     route('DELETE', '/v2/repositories/:ns/:repo', (ctx, p) => {
-      const found = signedInRepo(state, ctx, p.ns as string, p.repo as string);
+      const found = signedInRepo(state, ctx, p.ns, p.repo);
       if (!found) return;
       const { user, repo } = found;
       if (!state.canWrite(user, repo.namespace)) return forbidden(ctx);

@@ -26,8 +26,8 @@ function repositoryInfo(state: EmulatorState, r: EmulatedRepository, user: strin
 export function repositoryAdminRoutes({ state }: EmulatorEnv): Route[] {
   return [
     route('POST', '/v2/repositories/:ns/:repo/groups', (ctx, p) => {
-      const ns = p.ns as string;
-      const found = signedInRepo(state, ctx, ns, p.repo as string);
+      const ns = p.ns;
+      const found = signedInRepo(state, ctx, ns, p.repo);
       if (!found) return;
       const { user, repo } = found;
       if (!state.orgs.has(ns))
@@ -50,7 +50,7 @@ export function repositoryAdminRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, { group_name: team.name, permission: body.permission, group_id: team.id });
     }),
     route('PATCH', '/v2/namespaces/:ns/repositories/:repo/immutabletags', (ctx, p) => {
-      const found = signedInRepo(state, ctx, p.ns as string, p.repo as string);
+      const found = signedInRepo(state, ctx, p.ns, p.repo);
       if (!found) return;
       const { user, repo } = found;
       if (!state.orgAdmin.isRepoAdmin(repo.namespace, repo.name, user))
@@ -66,7 +66,7 @@ export function repositoryAdminRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, repositoryInfo(state, repo, user));
     }),
     route('POST', '/v2/namespaces/:ns/repositories/:repo/immutabletags/verify', (ctx, p) => {
-      const found = signedInRepo(state, ctx, p.ns as string, p.repo as string);
+      const found = signedInRepo(state, ctx, p.ns, p.repo);
       if (!found) return;
       const { user, repo } = found;
       if (!state.orgAdmin.isRepoAdmin(repo.namespace, repo.name, user))

@@ -51,11 +51,11 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
     teams(org).set(name, team);
     return true;
   };
-  const update = (ctx: Ctx, p: Record<string, string>) => {
-    const org = p.org as string;
+  const update = (ctx: Ctx, p: Record<'org' | 'group', string>) => {
+    const org = p.org;
     const access = orgAccess(state, ctx, org, 'owner');
     if (!access) return;
-    const team = find(ctx, org, p.group as string);
+    const team = find(ctx, org, p.group);
     if (!team) return;
     const from = team.name;
     const changes = (ctx.body ?? {}) as { name?: string };
@@ -66,7 +66,7 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
 
   return [
     route('GET', '/v2/orgs/:org/groups', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       if (!orgAccess(state, ctx, org, 'member')) return;
       const username = ctx.url.searchParams.get('username');
       const search = (ctx.url.searchParams.get('search') ?? '').toLowerCase();
@@ -77,7 +77,7 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, paginate(list, ctx.url));
     }),
     route('POST', '/v2/orgs/:org/groups', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       const access = orgAccess(state, ctx, org, 'owner');
       if (!access) return;
       const name = (ctx.body as { name?: string } | undefined)?.name ?? '';
@@ -88,18 +88,18 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 201, teamView(team));
     }),
     route('GET', '/v2/orgs/:org/groups/:group', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       if (!orgAccess(state, ctx, org, 'member')) return;
-      const team = find(ctx, org, p.group as string);
+      const team = find(ctx, org, p.group);
       if (team) send(ctx.res, 200, teamView(team));
     }),
     route('PUT', '/v2/orgs/:org/groups/:group', update),
     route('PATCH', '/v2/orgs/:org/groups/:group', update),
     route('DELETE', '/v2/orgs/:org/groups/:group', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       const access = orgAccess(state, ctx, org, 'owner');
       if (!access) return;
-      const team = find(ctx, org, p.group as string);
+      const team = find(ctx, org, p.group);
       if (!team) return;
       teams(org).delete(team.name);
       // Its repository permissions go with it.
@@ -109,10 +109,10 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 204);
     }),
     route('GET', '/v2/orgs/:org/groups/:group/members', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       const access = orgAccess(state, ctx, org, 'member');
       if (!access) return;
-      const team = find(ctx, org, p.group as string);
+      const team = find(ctx, org, p.group);
       if (!team) return;
       const owner = access.role === 'owner';
       const search = (ctx.url.searchParams.get('search') ?? '').toLowerCase();
@@ -129,10 +129,10 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, paginate(list, ctx.url));
     }),
     route('POST', '/v2/orgs/:org/groups/:group/members', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       const access = orgAccess(state, ctx, org, 'owner');
       if (!access) return;
-      const team = find(ctx, org, p.group as string);
+      const team = find(ctx, org, p.group);
       if (!team) return;
       const member = (ctx.body as { member: string }).member;
       const username = state.users.has(member)
@@ -146,12 +146,12 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200);
     }),
     route('DELETE', '/v2/orgs/:org/groups/:group/members/:username', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       const access = orgAccess(state, ctx, org, 'owner');
       if (!access) return;
-      const team = find(ctx, org, p.group as string);
+      const team = find(ctx, org, p.group);
       if (!team) return;
-      const username = p.username as string;
+      const username = p.username;
       if (!team.members.has(username)) return notFound(ctx, `member ${username} of team ${org}/${team.name}`);
       team.members.delete(username);
       state.record('team.member.remove', access.user, { org, team: team.name, username });
