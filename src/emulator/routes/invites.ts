@@ -55,7 +55,7 @@ export function inviteRoutes({ state }: EmulatorEnv): Route[] {
     route('GET', '/v2/orgs/:org/invites', (ctx, p) => {
       const org = p.org;
       if (!orgAccess(state, ctx, org, 'owner')) return;
-      const data = [...state.orgAdmin.invites.values()].filter((i) => i.org === org).map(inviteView);
+      const data = state.orgAdmin.invitesOf(org).map(inviteView);
       send(ctx.res, 200, { data });
     }),
     route('DELETE', '/v2/invites/:id', (ctx, p) => {
@@ -96,9 +96,7 @@ export function inviteRoutes({ state }: EmulatorEnv): Route[] {
           return { invitee, status: 'invalid_email_or_docker_id' };
         const user = memberFor(invitee);
         if (user && state.orgAdmin.role(body.org, user)) return { invitee, status: 'existing_org_member' };
-        const pending = [...state.orgAdmin.invites.values()].find(
-          (i) => i.org === body.org && i.invitee === invitee,
-        );
+        const pending = state.orgAdmin.invitesOf(body.org).find((i) => i.invitee === invitee);
         if (pending) return { invitee, status: 'invited', invite: inviteView(pending) };
         if (body.dry_run) return { invitee, status: 'invited' };
         const invite: EmulatedInvite = {

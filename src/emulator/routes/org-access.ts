@@ -29,21 +29,41 @@ export const badRequest = (ctx: Ctx, detail: string) => fail(ctx, 400, detail);
 
 const ROLE_LABEL: Record<EmulatedRole, string> = { owner: 'Owner', editor: 'Editor', member: 'Member' };
 
-/** An org member as Hub shows one; the email only to owners. */
-export function memberView(state: EmulatorState, org: string, username: string, showEmail: boolean): Json {
+/** A team member as Hub shows one; the email only to owners. `extra` fields go before `date_joined`. */
+export function teamMemberView(
+  state: EmulatorState,
+  org: string,
+  username: string,
+  showEmail: boolean,
+  extra: Json = {},
+): Json {
   const user = state.users.get(username);
-  const role = state.orgAdmin.role(org, username) ?? 'member';
+  const joined = state.orgAdmin.dateJoined(org, username);
   return {
     id: user?.uuid ?? username,
     username,
     full_name: '',
     type: 'User',
     ...(showEmail ? { email: user?.email ?? '' } : {}),
-    role: ROLE_LABEL[role],
+    ...extra,
+    ...(joined ? { date_joined: joined } : {}),
+  };
+}
+
+/** An org member as Hub shows one: a team member's fields plus role, teams and guest flag. */
+export function memberView(state: EmulatorState, org: string, username: string, showEmail: boolean): Json {
+  return teamMemberView(state, org, username, showEmail, {
+    role: ROLE_LABEL[state.orgAdmin.role(org, username) ?? 'member'],
     groups: state.orgAdmin.teamNames(org, username),
     is_guest: false,
-    ...(state.orgAdmin.dateJoined(org, username)
-      ? { date_joined: state.orgAdmin.dateJoined(org, username) }
-      : {}),
-  };
+  });
+}
+
+/** Whether a member view matches a lower-cased `search` by username, full name or (to owners) email. */
+export function matchesSearch(m: Json, search: string, showEmail: boolean): boolean {
+  return [m.username, m.full_name, showEmail ? m.email : undefined].some((v) =>
+    String(v ?? '')
+      .toLowerCase()
+      .includes(search),
+  );
 }

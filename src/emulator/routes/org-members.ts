@@ -4,8 +4,7 @@
  */
 import { type EmulatorEnv, fail, type Json, notFound, paginate, type Route, route, send } from '../http.js';
 import type { EmulatedInvite, EmulatedRole } from '../org-state.js';
-import type { EmulatorState } from '../state.js';
-import { badRequest, memberView, orgAccess } from './org-access.js';
+import { badRequest, matchesSearch, memberView, orgAccess } from './org-access.js';
 
 const isEmail = (s: string) => s.includes('@');
 
@@ -21,10 +20,6 @@ function inviteeView(i: EmulatedInvite): Json {
     is_guest: false,
     date_joined: i.created_at,
   };
-}
-
-function pendingInvites(state: EmulatorState, org: string): EmulatedInvite[] {
-  return [...state.orgAdmin.invites.values()].filter((i) => i.org === org);
 }
 
 const csvCell = (v: unknown) => {
@@ -46,13 +41,6 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
       const type = q.get('type') ?? 'member';
       const roleFilter = q.get('role') as EmulatedRole | null;
       const search = (q.get('search') ?? '').toLowerCase();
-      const matches = (m: Json) =>
-        !search ||
-        [m.username, m.full_name, owner ? m.email : undefined].some((v) =>
-          String(v ?? '')
-            .toLowerCase()
-            .includes(search),
-        );
       const members =
         type === 'invitee'
           ? []
@@ -61,8 +49,9 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
               .map((u) => memberView(state, org, u, owner));
       // Pending invites are an owner's business.
       const withInvites = owner && !roleFilter && (type !== 'member' || q.get('invites') === 'true');
-      const invitees = withInvites ? pendingInvites(state, org).map(inviteeView) : [];
-      send(ctx.res, 200, paginate([...members, ...invitees].filter(matches), ctx.url));
+      const invitees = withInvites ? state.orgAdmin.invitesOf(org).map(inviteeView) : [];
+      const list = [...members, ...invitees].filter((m) => matchesSearch(m, search, owner));
+      send(ctx.res, 200, paginate(list, ctx.url));
     }),
     route('GET', '/v2/orgs/:org/members/export', (ctx, p) => {
       const org = p.org;
@@ -73,15 +62,17 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
           const m = memberView(state, org, u, true);
           return ['', u, m.email, 'User', m.role, (m.groups as string[]).join(';'), m.date_joined];
         }),
-        ...pendingInvites(state, org).map((i) => [
-          '',
-          isEmail(i.invitee) ? '' : i.invitee,
-          isEmail(i.invitee) ? i.invitee : '',
-          'Invitee',
-          'Invitee',
-          i.team ?? '',
-          i.created_at,
-        ]),
+        ...state.orgAdmin
+          .invitesOf(org)
+          .map((i) => [
+            '',
+            isEmail(i.invitee) ? '' : i.invitee,
+            isEmail(i.invitee) ? i.invitee : '',
+            'Invitee',
+            'Invitee',
+            i.team ?? '',
+            i.created_at,
+          ]),
       ];
       ctx.res.writeHead(200, {
         'content-type': 'text/csv; charset=utf-8',

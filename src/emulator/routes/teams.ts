@@ -13,25 +13,10 @@ import {
   send,
 } from '../http.js';
 import type { EmulatedTeam } from '../org-state.js';
-import type { EmulatorState } from '../state.js';
-import { badRequest, orgAccess } from './org-access.js';
+import { badRequest, matchesSearch, orgAccess, teamMemberView } from './org-access.js';
 
 export function teamView(t: EmulatedTeam): Json {
   return { id: t.id, uuid: t.uuid, name: t.name, member_count: t.members.size };
-}
-
-function teamMemberView(state: EmulatorState, org: string, username: string, showEmail: boolean): Json {
-  const user = state.users.get(username);
-  return {
-    id: user?.uuid ?? username,
-    username,
-    full_name: '',
-    type: 'User',
-    ...(showEmail ? { email: user?.email ?? '' } : {}),
-    ...(state.orgAdmin.dateJoined(org, username)
-      ? { date_joined: state.orgAdmin.dateJoined(org, username) }
-      : {}),
-  };
 }
 
 export function teamRoutes({ state }: EmulatorEnv): Route[] {
@@ -41,12 +26,18 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
     if (!team) notFound(ctx, `team ${org}/${name}`);
     return team;
   };
+  /** Why `name` cannot be a new team's name in the org, if it cannot. */
+  const badName = (org: string, name: string) => {
+    if (!name.trim() || name.includes('/')) return `invalid team name "${name}"`;
+    if (teams(org).has(name)) return `team ${org}/${name} already exists`;
+    return undefined;
+  };
   const rename = (ctx: Ctx, org: string, team: EmulatedTeam, name: string | undefined) => {
     if (name === undefined || name === team.name) return true;
-    if (!name.trim() || name.includes('/')) return void badRequest(ctx, `invalid team name "${name}"`);
-    if (teams(org).has(name)) return void badRequest(ctx, `team ${org}/${name} already exists`);
+    const problem = badName(org, name);
+    if (problem) return void badRequest(ctx, problem);
     teams(org).delete(team.name);
-    for (const i of state.orgAdmin.invites.values()) if (i.org === org && i.team === team.name) i.team = name;
+    for (const i of state.orgAdmin.invitesOf(org)) if (i.team === team.name) i.team = name;
     team.name = name;
     teams(org).set(name, team);
     return true;
@@ -81,8 +72,8 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       const access = orgAccess(state, ctx, org, 'owner');
       if (!access) return;
       const name = (ctx.body as { name?: string } | undefined)?.name ?? '';
-      if (!name.trim() || name.includes('/')) return badRequest(ctx, `invalid team name "${name}"`);
-      if (teams(org).has(name)) return badRequest(ctx, `team ${org}/${name} already exists`);
+      const problem = badName(org, name);
+      if (problem) return badRequest(ctx, problem);
       const team = state.orgAdmin.addTeam(org, name);
       state.record('team.create', access.user, { org, team: name, id: team.id });
       send(ctx.res, 201, teamView(team));
@@ -119,13 +110,7 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       const list = [...team.members]
         .sort()
         .map((u) => teamMemberView(state, org, u, owner))
-        .filter((m) =>
-          [m.username, m.full_name, owner ? m.email : undefined].some((v) =>
-            String(v ?? '')
-              .toLowerCase()
-              .includes(search),
-          ),
-        );
+        .filter((m) => matchesSearch(m, search, owner));
       send(ctx.res, 200, paginate(list, ctx.url));
     }),
     route('POST', '/v2/orgs/:org/groups/:group/members', (ctx, p) => {
