@@ -93,6 +93,7 @@ export function bearer(req: IncomingMessage): string | undefined {
   return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
 }
 
+export const badRequest = (ctx: Ctx, detail: string) => fail(ctx, 400, detail);
 export const unauthorized = (ctx: Ctx) => fail(ctx, 401, 'authentication required');
 export const forbidden = (ctx: Ctx, detail = 'forbidden') => fail(ctx, 403, detail);
 export const notFound = (ctx: Ctx, what: string) => fail(ctx, 404, `${what} not found`);

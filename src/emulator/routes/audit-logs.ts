@@ -4,9 +4,9 @@
  * action, name, actor and time window, to the account itself or members of the organization.
  */
 import {
+  badRequest,
   type Ctx,
   type EmulatorEnv,
-  fail,
   forbidden,
   type Json,
   notFound,
@@ -48,7 +48,7 @@ const labelOf = (action: string) =>
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
 /** The account an entry belongs to (see AuditEntry). */
-export function auditAccount(e: AuditEntry): string {
+function auditAccount(e: AuditEntry): string {
   const d = e.data;
   return str(d.org) ?? str(d.account) ?? str(d.namespace) ?? str(d.repository)?.split('/')[0] ?? e.actor;
 }
@@ -126,7 +126,7 @@ export function auditLogRoutes({ state }: EmulatorEnv): Route[] {
       const q = ctx.url.searchParams;
       const from = q.get('from') ? Date.parse(q.get('from') as string) : undefined;
       const to = q.get('to') ? Date.parse(q.get('to') as string) : undefined;
-      if (Number.isNaN(from) || Number.isNaN(to)) return fail(ctx, 400, 'from and to must be date-times');
+      if (Number.isNaN(from) || Number.isNaN(to)) return badRequest(ctx, 'from and to must be date-times');
       const logs = state.audit
         .map((e, i) => ({ e, i }))
         .filter(({ e }) => auditAccount(e) === account)

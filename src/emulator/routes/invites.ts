@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { isEmail } from '../../hub/validation.js';
 import {
+  badRequest,
   type Ctx,
   type EmulatorEnv,
   type Json,
@@ -16,9 +17,9 @@ import {
   unauthorized,
 } from '../http.js';
 import { EMULATED_ROLES, type EmulatedInvite, type EmulatedRole } from '../org-state.js';
-import { badRequest, orgAccess } from './org-access.js';
+import { orgAccess } from './org-access.js';
 
-export function inviteView(i: EmulatedInvite): Json {
+function inviteView(i: EmulatedInvite): Json {
   return {
     id: i.id,
     inviter_username: i.inviter_username,

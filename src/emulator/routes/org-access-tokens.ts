@@ -5,9 +5,9 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
+  badRequest,
   type Ctx,
   type EmulatorEnv,
-  fail,
   type Json,
   notFound,
   paginate,
@@ -76,7 +76,7 @@ export function orgAccessTokenRoutes({ state }: EmulatorEnv): Route[] {
       if (!access) return;
       const body = (ctx.body ?? {}) as TokenBody;
       const problem = invalidBody(body, true);
-      if (problem) return fail(ctx, 400, problem);
+      if (problem) return badRequest(ctx, problem);
       const token: EmulatedOrgToken = {
         id: randomUUID(),
         org,
@@ -108,7 +108,7 @@ export function orgAccessTokenRoutes({ state }: EmulatorEnv): Route[] {
       if (!token) return notFound(ctx, 'access token');
       const body = (ctx.body ?? {}) as TokenBody;
       const problem = invalidBody(body, false);
-      if (problem) return fail(ctx, 400, problem);
+      if (problem) return badRequest(ctx, problem);
       if (body.label !== undefined) token.label = body.label;
       if (body.description !== undefined) token.description = body.description;
       if (body.resources !== undefined) token.resources = body.resources;

@@ -1,5 +1,5 @@
 /** Who may do what in an organization: members read, owners change. Replies with the refusal itself. */
-import { type Ctx, fail, forbidden, type Json, notFound, unauthorized } from '../http.js';
+import { type Ctx, forbidden, type Json, notFound, unauthorized } from '../http.js';
 import type { EmulatedRole } from '../org-state.js';
 import type { EmulatorState } from '../state.js';
 
@@ -24,8 +24,6 @@ export function orgAccess(
   if (need === 'owner' && role !== 'owner') return void forbidden(ctx, `only owners of ${org} can do this`);
   return { user, role };
 }
-
-export const badRequest = (ctx: Ctx, detail: string) => fail(ctx, 400, detail);
 
 const ROLE_LABEL: Record<EmulatedRole, string> = { owner: 'Owner', editor: 'Editor', member: 'Member' };
 

@@ -2,9 +2,18 @@
  * Organization members: list (with Hub's filters; pending invites on request), CSV export, role change and
  * removal. The last owner can be neither demoted nor removed.
  */
-import { type EmulatorEnv, fail, type Json, notFound, paginate, type Route, route, send } from '../http.js';
+import {
+  badRequest,
+  type EmulatorEnv,
+  type Json,
+  notFound,
+  paginate,
+  type Route,
+  route,
+  send,
+} from '../http.js';
 import type { EmulatedInvite, EmulatedRole } from '../org-state.js';
-import { badRequest, matchesSearch, memberView, orgAccess } from './org-access.js';
+import { matchesSearch, memberView, orgAccess } from './org-access.js';
 
 const isEmail = (s: string) => s.includes('@');
 
@@ -101,7 +110,7 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
       if (!access) return;
       if (!state.orgAdmin.role(org, username)) return notFound(ctx, `member ${username} of ${org}`);
       if (lastOwner(org, username))
-        return fail(ctx, 400, `${username} is the last owner of ${org} and cannot be removed`);
+        return badRequest(ctx, `${username} is the last owner of ${org} and cannot be removed`);
       state.orgAdmin.removeMember(org, username);
       state.record('org.member.remove', access.user, { org, username });
       send(ctx.res, 204);

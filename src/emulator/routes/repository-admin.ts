@@ -2,10 +2,18 @@
  * Repository administration: team permissions (CreateRepositoryGroup) and immutable tags (update, verify).
  * Org owners and editors may grant teams access; repository admins (see `isRepoAdmin`) set immutable tags.
  */
-import { type EmulatorEnv, forbidden, type Json, notFound, type Route, route, send } from '../http.js';
+import {
+  badRequest,
+  type EmulatorEnv,
+  forbidden,
+  type Json,
+  notFound,
+  type Route,
+  route,
+  send,
+} from '../http.js';
 import { compileRule, type RepoPermission } from '../org-state.js';
 import type { EmulatedRepository, EmulatorState } from '../state.js';
-import { badRequest } from './org-access.js';
 import { repoView, signedInRepo } from './repositories.js';
 
 /** The repository as the immutable-tags PATCH returns it (the spec's `repository_info`). */

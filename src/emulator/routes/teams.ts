@@ -3,6 +3,7 @@
  * delete them and change who is in them. A team's members must belong to the organization.
  */
 import {
+  badRequest,
   type Ctx,
   type EmulatorEnv,
   type Json,
@@ -13,9 +14,9 @@ import {
   send,
 } from '../http.js';
 import type { EmulatedTeam } from '../org-state.js';
-import { badRequest, matchesSearch, orgAccess, teamMemberView } from './org-access.js';
+import { matchesSearch, orgAccess, teamMemberView } from './org-access.js';
 
-export function teamView(t: EmulatedTeam): Json {
+function teamView(t: EmulatedTeam): Json {
   return { id: t.id, uuid: t.uuid, name: t.name, member_count: t.members.size };
 }
 
