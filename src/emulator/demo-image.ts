@@ -21,7 +21,7 @@ export interface DemoImage {
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /** A ustar archive holding one regular file. */
-export function tarOneFile(name: string, content: Buffer, mtime = new Date()): Buffer {
+function tarOneFile(name: string, content: Buffer, mtime = new Date()): Buffer {
   const header = Buffer.alloc(512);
   const field = (value: string, offset: number, length: number) =>
     header.write(value, offset, length, 'ascii');

@@ -38,7 +38,17 @@ export interface RegistryServices {
   sync: RegistrySync;
 }
 
-export type Handler = (ctx: Ctx, params: Record<string, string>) => Promise<void> | void;
+export type Handler<P extends string = string> = (
+  ctx: Ctx,
+  params: Record<P, string>,
+) => Promise<void> | void;
+
+/** The `:name` segments of a path template: `ParamNames<'/v2/orgs/:org/groups/:group'>` is `'org' | 'group'`. */
+export type ParamNames<T extends string> = T extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<Rest>
+  : T extends `${string}:${infer Name}`
+    ? Name
+    : never;
 
 export interface Route {
   method: string;
@@ -47,7 +57,7 @@ export interface Route {
 }
 
 /** A route from a template: `:name` is one path segment; a trailing `/?` is tolerated as Hub does. */
-export function route(method: string, template: string, handler: Handler): Route {
+export function route<T extends string>(method: string, template: T, handler: Handler<ParamNames<T>>): Route {
   const source = template
     .replace(/\/$/, '')
     .split('/')
@@ -55,7 +65,8 @@ export function route(method: string, template: string, handler: Handler): Route
       seg.startsWith(':') ? `(?<${seg.slice(1)}>[^/]+)` : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
     )
     .join('/');
-  return { method, pattern: new RegExp(`^${source}/?$`), handler };
+  // The pattern's named groups are exactly the template's params.
+  return { method, pattern: new RegExp(`^${source}/?$`), handler: handler as Handler };
 }
 
 export function send(
@@ -76,6 +87,13 @@ export function fail(ctx: Ctx, status: number, detail: string): void {
   send(ctx.res, status, { detail, message: detail });
 }
 
+/** The token of an `Authorization: Bearer …` header; undefined when there is none. */
+export function bearer(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+}
+
+export const badRequest = (ctx: Ctx, detail: string) => fail(ctx, 400, detail);
 export const unauthorized = (ctx: Ctx) => fail(ctx, 401, 'authentication required');
 export const forbidden = (ctx: Ctx, detail = 'forbidden') => fail(ctx, 403, detail);
 export const notFound = (ctx: Ctx, what: string) => fail(ctx, 404, `${what} not found`);

@@ -69,6 +69,11 @@ export class OrgAdmin {
     return this.#s.orgInvites;
   }
 
+  /** The org's pending invites. */
+  invitesOf(org: string): EmulatedInvite[] {
+    return [...this.#s.orgInvites.values()].filter((i) => i.org === org);
+  }
+
   /** The user's role, if they belong (members added without one, e.g. by SCIM, are plain members). */
   role(org: string, user: string | undefined): EmulatedRole | undefined {
     if (!user || !this.#s.orgs.get(org)?.members.has(user)) return undefined;

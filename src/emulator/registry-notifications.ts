@@ -4,7 +4,7 @@
  * turned into `RegistryEvent`s. Blob pushes and pulls are dropped: only manifests change what a
  * repository's tags are.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { safeEqual } from '../webhooks/signature.js';
 import type { RegistryEvent } from './registry-types.js';
 
 /** The header carrying the per-run secret that registries must send with their notifications. */
@@ -53,8 +53,5 @@ export function parseNotificationEnvelope(body: unknown): RegistryEvent[] {
 
 /** Constant-time comparison of the secret header. */
 export function secretMatches(expected: string, given: string | string[] | undefined): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return typeof given === 'string' && safeEqual(given, expected);
 }

@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { jwtVerify, SignJWT } from 'jose';
 import { enablePrometheus, recordServedRequest, serveMetrics } from '../core/telemetry.js';
-import { type Ctx, type RegistryServices, send } from './http.js';
+import { bearer, type Ctx, type RegistryServices, send } from './http.js';
 import { readStateFile, StateFileWriter } from './persist.js';
 import {
   type EmulatorRegistry,
@@ -125,10 +125,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   }
 
   async function authenticate(req: IncomingMessage): Promise<string | undefined> {
-    const header = req.headers.authorization;
-    if (!header?.startsWith('Bearer ')) return undefined;
+    const token = bearer(req);
+    if (token === undefined) return undefined;
     try {
-      const { payload } = await jwtVerify(header.slice(7), key, { issuer: baseUrl });
+      const { payload } = await jwtVerify(token, key, { issuer: baseUrl });
       if (payload.gen !== state.tokenGeneration) return undefined;
       return (payload['https://hub.docker.com'] as { username?: string } | undefined)?.username;
     } catch {

@@ -135,6 +135,18 @@ export interface AuditEntry {
   data: Record<string, unknown>;
 }
 
+/** What a login matched: the account, and the credential (the PAT itself when it was one). */
+export interface LoginMatch {
+  account: string;
+  via: 'password' | 'pat' | 'oat';
+  pat?: EmulatedPat;
+}
+
+/** Whether a PAT or organization access token may be used: active, and not past its expiry if it has one. */
+function usable(t: { is_active: boolean; expires_at?: string | null }): boolean {
+  return t.is_active && !(t.expires_at && Date.parse(t.expires_at) < Date.now());
+}
+
 export class EmulatorState {
   readonly users = new Map<string, SeedUser & { uuid: string }>();
   readonly orgs = new Map<string, { name: string; members: Set<string> }>();
@@ -301,22 +313,23 @@ export class EmulatorState {
 
   /**
    * The account a secret logs in as: a user's password or active, unexpired PAT (identifier: the
-   * username), or an organization's active, unexpired organization access token (identifier: the org).
+   * username), or an organization's active, unexpired organization access token (identifier: the org),
+   * with what matched.
    */
-  login(identifier: string, secret: string): string | undefined {
+  login(identifier: string, secret: string): LoginMatch | undefined {
+    const account = identifier; // the username, or the org of an organization access token
     const user = this.users.get(identifier);
-    if (user && user.password === secret) return identifier;
-    const expired = (at: string | null | undefined) => !!at && Date.parse(at) < Date.now();
+    if (user && user.password === secret) return { account, via: 'password' };
     for (const pat of this.pats.values()) {
-      if (pat.owner === identifier && pat.token === secret && pat.is_active && !expired(pat.expires_at)) {
+      if (pat.owner === identifier && pat.token === secret && usable(pat)) {
         pat.last_used = new Date().toISOString();
-        return identifier;
+        return { account, via: 'pat', pat };
       }
     }
     for (const oat of this.orgTokens.values()) {
-      if (oat.org === identifier && oat.token === secret && oat.is_active && !expired(oat.expires_at)) {
+      if (oat.org === identifier && oat.token === secret && usable(oat)) {
         oat.last_used_at = new Date().toISOString();
-        return identifier;
+        return { account, via: 'oat' };
       }
     }
     return undefined;
@@ -324,10 +337,7 @@ export class EmulatorState {
 
   /** The owner of an active, unexpired PAT (the Scout exporter takes a PAT as bearer). */
   patOwner(token: string): string | undefined {
-    for (const pat of this.pats.values()) {
-      const expired = pat.expires_at !== undefined && Date.parse(pat.expires_at) < Date.now();
-      if (pat.token === token && pat.is_active && !expired) return pat.owner;
-    }
+    for (const pat of this.pats.values()) if (pat.token === token && usable(pat)) return pat.owner;
     return undefined;
   }
 

@@ -112,9 +112,9 @@ export class TokenService {
 
   /** Checks a username and password, PAT or organization token; undefined when refused. */
   authenticate(username: string, secret: string): TokenSubject | undefined {
-    if (!this.#state.login(username, secret)) return undefined;
-    const pat = [...this.#state.pats.values()].find((p) => p.owner === username && p.token === secret);
-    return pat ? { username, cap: actionsForPatScopes(pat.scopes) } : { username };
+    const login = this.#state.login(username, secret);
+    if (!login) return undefined;
+    return login.pat ? { username, cap: actionsForPatScopes(login.pat.scopes) } : { username };
   }
 
   newRefreshToken(username: string): string {

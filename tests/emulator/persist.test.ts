@@ -66,7 +66,7 @@ describe('persistPath', () => {
       expect([...second.state.pats.values()].map((p) => p.token_label)).toEqual(['ci']);
       expect(second.state.audit.map((a) => a.action)).toEqual(['repo.create', 'pat.create', 'tag.push']);
       // The PAT still logs in after the restart.
-      expect(second.state.login('alice', pat.token.reveal())).toBe('alice');
+      expect(second.state.login('alice', pat.token.reveal())).toMatchObject({ account: 'alice', via: 'pat' });
     } finally {
       await second.stop();
     }

@@ -4,12 +4,13 @@
  * action, name, actor and time window, to the account itself or members of the organization.
  */
 import {
+  badRequest,
   type Ctx,
   type EmulatorEnv,
-  fail,
   forbidden,
   type Json,
   notFound,
+  paginate,
   type Route,
   route,
   send,
@@ -47,7 +48,7 @@ const labelOf = (action: string) =>
 const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
 
 /** The account an entry belongs to (see AuditEntry). */
-export function auditAccount(e: AuditEntry): string {
+function auditAccount(e: AuditEntry): string {
   const d = e.data;
   return str(d.org) ?? str(d.account) ?? str(d.namespace) ?? str(d.repository)?.split('/')[0] ?? e.actor;
 }
@@ -82,11 +83,6 @@ function view(e: AuditEntry): Json {
   };
 }
 
-/** The account's audit log is for the account itself and for members of the organization. */
-function mayRead(state: EmulatorState, user: string, account: string): boolean {
-  return user === account || (state.orgs.get(account)?.members.has(user) ?? false);
-}
-
 function actionsCatalogue(state: EmulatorState): Json {
   const names = new Set([...Object.keys(ACTION_LABELS), ...state.audit.map((e) => e.action)]);
   const groups: Record<string, { actions: Json[]; label: string }> = {};
@@ -107,32 +103,34 @@ function actionsCatalogue(state: EmulatorState): Json {
 }
 
 export function auditLogRoutes({ state }: EmulatorEnv): Route[] {
-  /** Answers the refusal itself and returns false when the caller may not read the account's log. */
+  /**
+   * The account's audit log is for the account itself and for members of the organization (those who may
+   * write to it). Answers the refusal itself and returns false when the caller may not read it.
+   */
   const readable = (ctx: Ctx, account: string): boolean => {
     if (!ctx.user) unauthorized(ctx);
     else if (!state.users.has(account) && !state.orgs.has(account)) notFound(ctx, 'account');
-    else if (!mayRead(state, ctx.user, account)) forbidden(ctx, `no access to the audit log of ${account}`);
+    else if (!state.canWrite(ctx.user, account)) forbidden(ctx, `no access to the audit log of ${account}`);
     else return true;
     return false;
   };
   return [
     route('GET', '/v2/auditlogs/:account/actions', (ctx, p) => {
-      const account = p.account as string;
+      const account = p.account;
       if (!readable(ctx, account)) return;
       send(ctx.res, 200, actionsCatalogue(state));
     }),
     route('GET', '/v2/auditlogs/:account', (ctx, p) => {
-      const account = p.account as string;
+      const account = p.account;
       if (!readable(ctx, account)) return;
       const q = ctx.url.searchParams;
       const from = q.get('from') ? Date.parse(q.get('from') as string) : undefined;
       const to = q.get('to') ? Date.parse(q.get('to') as string) : undefined;
-      if (Number.isNaN(from) || Number.isNaN(to)) return fail(ctx, 400, 'from and to must be date-times');
-      const page = Math.max(1, Number(q.get('page') ?? 1));
-      const size = Math.max(1, Number(q.get('page_size') ?? 25));
+      if (Number.isNaN(from) || Number.isNaN(to)) return badRequest(ctx, 'from and to must be date-times');
       const logs = state.audit
-        .map((e, i) => ({ e, i, v: view(e) }))
-        .filter(({ v }) => v.account === account)
+        .map((e, i) => ({ e, i }))
+        .filter(({ e }) => auditAccount(e) === account)
+        .map(({ e, i }) => ({ e, i, v: view(e) }))
         .filter(({ e, v }) => {
           const at = Date.parse(e.timestamp);
           return (
@@ -146,7 +144,7 @@ export function auditLogRoutes({ state }: EmulatorEnv): Route[] {
         // Newest first; entries of the same millisecond keep their recording order, reversed.
         .sort((a, b) => b.e.timestamp.localeCompare(a.e.timestamp) || b.i - a.i)
         .map(({ v }) => v);
-      send(ctx.res, 200, { logs: logs.slice((page - 1) * size, page * size) });
+      send(ctx.res, 200, { logs: paginate(logs, ctx.url, 25).results });
     }),
   ];
 }

@@ -5,8 +5,9 @@ export function authRoutes({ state, mint }: EmulatorEnv): Route[] {
   return [
     route('POST', '/v2/auth/token', async (ctx) => {
       const { identifier, secret } = ctx.body as { identifier: string; secret: string };
-      if (!state.login(identifier, secret)) return fail(ctx, 401, 'incorrect username or password');
-      send(ctx.res, 200, { access_token: await mint(identifier) });
+      const login = state.login(identifier, secret);
+      if (!login) return fail(ctx, 401, 'incorrect username or password');
+      send(ctx.res, 200, { access_token: await mint(login.account) });
     }),
     // Undocumented endpoint: the current user.
     route('GET', '/v2/user', (ctx) => {

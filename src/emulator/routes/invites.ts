@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { isEmail } from '../../hub/validation.js';
 import {
+  badRequest,
   type Ctx,
   type EmulatorEnv,
   type Json,
@@ -16,9 +17,9 @@ import {
   unauthorized,
 } from '../http.js';
 import { EMULATED_ROLES, type EmulatedInvite, type EmulatedRole } from '../org-state.js';
-import { badRequest, orgAccess } from './org-access.js';
+import { orgAccess } from './org-access.js';
 
-export function inviteView(i: EmulatedInvite): Json {
+function inviteView(i: EmulatedInvite): Json {
   return {
     id: i.id,
     inviter_username: i.inviter_username,
@@ -38,12 +39,13 @@ interface BulkBody {
 }
 
 export function inviteRoutes({ state }: EmulatorEnv): Route[] {
-  /** The invite and the caller's right to manage it (an owner of its org), or a reply already sent. */
-  const managed = (ctx: Ctx, id: string): EmulatedInvite | undefined => {
+  /** The invite and the caller, who may manage it (an owner of its org), or a reply already sent. */
+  const managed = (ctx: Ctx, id: string): { invite: EmulatedInvite; user: string } | undefined => {
     if (!ctx.user) return void unauthorized(ctx);
     const invite = state.orgAdmin.invites.get(id);
     if (!invite) return void notFound(ctx, 'invite');
-    return orgAccess(state, ctx, invite.org, 'owner') ? invite : undefined;
+    const access = orgAccess(state, ctx, invite.org, 'owner');
+    return access && { invite, user: access.user };
   };
   const memberFor = (invitee: string) =>
     state.users.has(invitee)
@@ -52,16 +54,17 @@ export function inviteRoutes({ state }: EmulatorEnv): Route[] {
 
   return [
     route('GET', '/v2/orgs/:org/invites', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       if (!orgAccess(state, ctx, org, 'owner')) return;
-      const data = [...state.orgAdmin.invites.values()].filter((i) => i.org === org).map(inviteView);
+      const data = state.orgAdmin.invitesOf(org).map(inviteView);
       send(ctx.res, 200, { data });
     }),
     route('DELETE', '/v2/invites/:id', (ctx, p) => {
-      const invite = managed(ctx, p.id as string);
-      if (!invite) return;
+      const found = managed(ctx, p.id);
+      if (!found) return;
+      const { invite, user } = found;
       state.orgAdmin.invites.delete(invite.id);
-      state.record('invite.cancel', ctx.user as string, {
+      state.record('invite.cancel', user, {
         id: invite.id,
         org: invite.org,
         invitee: invite.invitee,
@@ -69,10 +72,11 @@ export function inviteRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 204);
     }),
     route('PATCH', '/v2/invites/:id/resend', (ctx, p) => {
-      const invite = managed(ctx, p.id as string);
-      if (!invite) return;
+      const found = managed(ctx, p.id);
+      if (!found) return;
+      const { invite, user } = found;
       invite.resent++;
-      state.record('invite.resend', ctx.user as string, {
+      state.record('invite.resend', user, {
         id: invite.id,
         org: invite.org,
         invitee: invite.invitee,
@@ -81,7 +85,8 @@ export function inviteRoutes({ state }: EmulatorEnv): Route[] {
     }),
     route('POST', '/v2/invites/bulk', (ctx) => {
       const body = ctx.body as BulkBody;
-      if (!orgAccess(state, ctx, body.org, 'owner')) return;
+      const access = orgAccess(state, ctx, body.org, 'owner');
+      if (!access) return;
       if (body.team && !state.orgAdmin.teamsOf(body.org).has(body.team))
         return badRequest(ctx, `team ${body.team} does not exist in ${body.org}`);
       const role = (body.role ?? 'member') as EmulatedRole;
@@ -92,15 +97,13 @@ export function inviteRoutes({ state }: EmulatorEnv): Route[] {
           return { invitee, status: 'invalid_email_or_docker_id' };
         const user = memberFor(invitee);
         if (user && state.orgAdmin.role(body.org, user)) return { invitee, status: 'existing_org_member' };
-        const pending = [...state.orgAdmin.invites.values()].find(
-          (i) => i.org === body.org && i.invitee === invitee,
-        );
+        const pending = state.orgAdmin.invitesOf(body.org).find((i) => i.invitee === invitee);
         if (pending) return { invitee, status: 'invited', invite: inviteView(pending) };
         if (body.dry_run) return { invitee, status: 'invited' };
         const invite: EmulatedInvite = {
           id: randomUUID(),
           org: body.org,
-          inviter_username: ctx.user as string,
+          inviter_username: access.user,
           invitee,
           team: body.team,
           role,
@@ -108,7 +111,7 @@ export function inviteRoutes({ state }: EmulatorEnv): Route[] {
           resent: 0,
         };
         state.orgAdmin.invites.set(invite.id, invite);
-        state.record('invite.create', ctx.user as string, { id: invite.id, org: body.org, invitee, role });
+        state.record('invite.create', access.user, { id: invite.id, org: body.org, invitee, role });
         return { invitee, status: 'invited', invite: inviteView(invite) };
       });
       send(ctx.res, 202, { invitees });

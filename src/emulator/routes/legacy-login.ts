@@ -16,10 +16,9 @@ export function legacyLoginRoutes({ state, mint }: EmulatorEnv): Route[] {
   return [
     route('POST', '/v2/users/login', async (ctx) => {
       const { username, password } = ctx.body as { username: string; password: string };
-      if (!state.login(username, password)) return fail(ctx, 401, 'Incorrect authentication credentials');
-      const user = state.users.get(username);
-      const withPassword = user?.password === password;
-      if (user?.twoFactorCode && withPassword) {
+      const login = state.login(username, password);
+      if (!login) return fail(ctx, 401, 'Incorrect authentication credentials');
+      if (login.via === 'password' && state.users.get(username)?.twoFactorCode) {
         const token = randomBytes(24).toString('base64url');
         pending.set(token, { username, expiresAt: Date.now() + PENDING_TTL_MS });
         send(ctx.res, 401, {

@@ -2,10 +2,18 @@
  * Organization members: list (with Hub's filters; pending invites on request), CSV export, role change and
  * removal. The last owner can be neither demoted nor removed.
  */
-import { type EmulatorEnv, fail, type Json, notFound, paginate, type Route, route, send } from '../http.js';
+import {
+  badRequest,
+  type EmulatorEnv,
+  type Json,
+  notFound,
+  paginate,
+  type Route,
+  route,
+  send,
+} from '../http.js';
 import type { EmulatedInvite, EmulatedRole } from '../org-state.js';
-import type { EmulatorState } from '../state.js';
-import { badRequest, memberView, orgAccess } from './org-access.js';
+import { matchesSearch, memberView, orgAccess } from './org-access.js';
 
 const isEmail = (s: string) => s.includes('@');
 
@@ -23,10 +31,6 @@ function inviteeView(i: EmulatedInvite): Json {
   };
 }
 
-function pendingInvites(state: EmulatorState, org: string): EmulatedInvite[] {
-  return [...state.orgAdmin.invites.values()].filter((i) => i.org === org);
-}
-
 const csvCell = (v: unknown) => {
   const s = String(v ?? '');
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -38,21 +42,14 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
     state.orgAdmin.role(org, user) === 'owner' && state.orgAdmin.owners(org).length === 1;
   return [
     route('GET', '/v2/orgs/:org/members', (ctx, p) => {
-      const org = p.org as string;
-      const role = orgAccess(state, ctx, org, 'member');
-      if (!role) return;
+      const org = p.org;
+      const access = orgAccess(state, ctx, org, 'member');
+      if (!access) return;
       const q = ctx.url.searchParams;
-      const owner = role === 'owner';
+      const owner = access.role === 'owner';
       const type = q.get('type') ?? 'member';
       const roleFilter = q.get('role') as EmulatedRole | null;
       const search = (q.get('search') ?? '').toLowerCase();
-      const matches = (m: Json) =>
-        !search ||
-        [m.username, m.full_name, owner ? m.email : undefined].some((v) =>
-          String(v ?? '')
-            .toLowerCase()
-            .includes(search),
-        );
       const members =
         type === 'invitee'
           ? []
@@ -61,11 +58,12 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
               .map((u) => memberView(state, org, u, owner));
       // Pending invites are an owner's business.
       const withInvites = owner && !roleFilter && (type !== 'member' || q.get('invites') === 'true');
-      const invitees = withInvites ? pendingInvites(state, org).map(inviteeView) : [];
-      send(ctx.res, 200, paginate([...members, ...invitees].filter(matches), ctx.url));
+      const invitees = withInvites ? state.orgAdmin.invitesOf(org).map(inviteeView) : [];
+      const list = [...members, ...invitees].filter((m) => matchesSearch(m, search, owner));
+      send(ctx.res, 200, paginate(list, ctx.url));
     }),
     route('GET', '/v2/orgs/:org/members/export', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       if (!orgAccess(state, ctx, org, 'owner')) return;
       const rows = [
         ['Name', 'Username', 'Email', 'Type', 'Role', 'Teams', 'Date Joined'],
@@ -73,15 +71,17 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
           const m = memberView(state, org, u, true);
           return ['', u, m.email, 'User', m.role, (m.groups as string[]).join(';'), m.date_joined];
         }),
-        ...pendingInvites(state, org).map((i) => [
-          '',
-          isEmail(i.invitee) ? '' : i.invitee,
-          isEmail(i.invitee) ? i.invitee : '',
-          'Invitee',
-          'Invitee',
-          i.team ?? '',
-          i.created_at,
-        ]),
+        ...state.orgAdmin
+          .invitesOf(org)
+          .map((i) => [
+            '',
+            isEmail(i.invitee) ? '' : i.invitee,
+            isEmail(i.invitee) ? i.invitee : '',
+            'Invitee',
+            'Invitee',
+            i.team ?? '',
+            i.created_at,
+          ]),
       ];
       ctx.res.writeHead(200, {
         'content-type': 'text/csv; charset=utf-8',
@@ -90,27 +90,29 @@ export function orgMemberRoutes({ state }: EmulatorEnv): Route[] {
       ctx.res.end(`${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`);
     }),
     route('PUT', '/v2/orgs/:org/members/:username', (ctx, p) => {
-      const org = p.org as string;
-      const username = p.username as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
+      const org = p.org;
+      const username = p.username;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
       const previous = state.orgAdmin.role(org, username);
       if (!previous) return notFound(ctx, `member ${username} of ${org}`);
       const role = (ctx.body as { role: EmulatedRole }).role;
       if (role !== 'owner' && lastOwner(org, username))
         return badRequest(ctx, `${username} is the last owner of ${org}: make someone else owner first`);
       state.orgAdmin.setMember(org, username, role);
-      state.record('org.member.update', ctx.user as string, { org, username, role, previous });
+      state.record('org.member.update', access.user, { org, username, role, previous });
       send(ctx.res, 200, memberView(state, org, username, true));
     }),
     route('DELETE', '/v2/orgs/:org/members/:username', (ctx, p) => {
-      const org = p.org as string;
-      const username = p.username as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
+      const org = p.org;
+      const username = p.username;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
       if (!state.orgAdmin.role(org, username)) return notFound(ctx, `member ${username} of ${org}`);
       if (lastOwner(org, username))
-        return fail(ctx, 400, `${username} is the last owner of ${org} and cannot be removed`);
+        return badRequest(ctx, `${username} is the last owner of ${org} and cannot be removed`);
       state.orgAdmin.removeMember(org, username);
-      state.record('org.member.remove', ctx.user as string, { org, username });
+      state.record('org.member.remove', access.user, { org, username });
       send(ctx.res, 204);
     }),
   ];

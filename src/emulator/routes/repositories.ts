@@ -47,6 +47,19 @@ export function visibleRepo(
   return repo;
 }
 
+/** The signed-in caller and a repository they can see; otherwise replies 401/404 and gives undefined. */
+export function signedInRepo(
+  state: EmulatorState,
+  ctx: Ctx,
+  ns: string,
+  name: string,
+): { user: string; repo: EmulatedRepository } | undefined {
+  if (!ctx.user) return void unauthorized(ctx);
+  const repo = visibleRepo(state, ctx, ns, name);
+  if (!repo) return void notFound(ctx, 'repository');
+  return { user: ctx.user, repo };
+}
+
 export function repositoryRoutes({ state }: EmulatorEnv): Route[] {
   return [
     route('GET', '/v2/namespaces/:ns/repositories', (ctx, p) => {
@@ -59,7 +72,7 @@ export function repositoryRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, paginate(items.map(repoView), ctx.url));
     }),
     route('POST', '/v2/namespaces/:ns/repositories', (ctx, p) => {
-      const ns = p.ns as string;
+      const ns = p.ns;
       const body = ctx.body as {
         name: string;
         description?: string;
@@ -76,34 +89,34 @@ export function repositoryRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 201, repoView(repo));
     }),
     route('GET', '/v2/namespaces/:ns/repositories/:repo', (ctx, p) => {
-      const repo = visibleRepo(state, ctx, p.ns as string, p.repo as string);
+      const repo = visibleRepo(state, ctx, p.ns, p.repo);
       return repo ? send(ctx.res, 200, repoView(repo)) : notFound(ctx, 'repository');
     }),
     route('HEAD', '/v2/namespaces/:ns/repositories/:repo', (ctx, p) =>
-      send(ctx.res, visibleRepo(state, ctx, p.ns as string, p.repo as string) ? 200 : 404),
+      send(ctx.res, visibleRepo(state, ctx, p.ns, p.repo) ? 200 : 404),
     ),
     // Undocumented endpoints that Docker Hub serves and users rely on.
     route('PATCH', '/v2/repositories/:ns/:repo', (ctx, p) => {
-      if (!ctx.user) return unauthorized(ctx);
-      const repo = visibleRepo(state, ctx, p.ns as string, p.repo as string);
-      if (!repo) return notFound(ctx, 'repository');
-      if (!state.canWrite(ctx.user, repo.namespace)) return forbidden(ctx);
+      const found = signedInRepo(state, ctx, p.ns, p.repo);
+      if (!found) return;
+      const { user, repo } = found;
+      if (!state.canWrite(user, repo.namespace)) return forbidden(ctx);
       const changes = (ctx.body ?? {}) as { description?: string; full_description?: string };
       if (changes.description !== undefined) repo.description = changes.description;
       if (changes.full_description !== undefined) repo.full_description = changes.full_description;
-      state.record('repo.update', ctx.user, {
+      state.record('repo.update', user, {
         repository: `${repo.namespace}/${repo.name}`,
         fields: Object.keys(changes),
       });
       send(ctx.res, 200, repoView(repo));
     }),
     route('DELETE', '/v2/repositories/:ns/:repo', (ctx, p) => {
-      if (!ctx.user) return unauthorized(ctx);
-      const repo = visibleRepo(state, ctx, p.ns as string, p.repo as string);
-      if (!repo) return notFound(ctx, 'repository');
-      if (!state.canWrite(ctx.user, repo.namespace)) return forbidden(ctx);
+      const found = signedInRepo(state, ctx, p.ns, p.repo);
+      if (!found) return;
+      const { user, repo } = found;
+      if (!state.canWrite(user, repo.namespace)) return forbidden(ctx);
       state.repositories.delete(state.key(repo.namespace, repo.name));
-      state.record('repo.delete', ctx.user, { repository: `${repo.namespace}/${repo.name}` });
+      state.record('repo.delete', user, { repository: `${repo.namespace}/${repo.name}` });
       send(ctx.res, 202);
     }),
   ];

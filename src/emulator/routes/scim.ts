@@ -5,8 +5,9 @@
  * `active: false` removes the membership, as Docker documents for deprovisioning, while the IdP can still
  * read and reactivate the user.
  */
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { type Ctx, type EmulatorEnv, type Json, type Route, route, send } from '../http.js';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { safeEqual } from '../../webhooks/signature.js';
+import { bearer, type Ctx, type EmulatorEnv, type Json, type Route, route, send } from '../http.js';
 import type { EmulatorState, ScimProfile } from '../state.js';
 
 export const SCIM_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -152,11 +153,8 @@ export function scimRoutes({ state, baseUrl }: EmulatorEnv): Route[] {
 
   /** Whether the bearer is the configured SCIM token (answers 401 itself when not). */
   const authorized = (ctx: Ctx): boolean => {
-    const header = ctx.req.headers.authorization ?? '';
-    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
-    const want = Buffer.from(state.scim?.token ?? '');
-    if (state.scim && want.length > 0 && given.length === want.length && timingSafeEqual(given, want))
-      return true;
+    const want = state.scim?.token ?? '';
+    if (want !== '' && safeEqual(bearer(ctx.req) ?? '', want)) return true;
     scimFail(ctx, 401, 'a valid SCIM bearer token is required');
     return false;
   };

@@ -5,7 +5,7 @@
  * `architectures` and `categories`. Emulated repositories are all images with no platform or category
  * data, so the last three filters match nothing. Library repositories carry the `official` badge.
  */
-import { type EmulatorEnv, fail, type Json, type Route, route, send } from '../http.js';
+import { badRequest, type EmulatorEnv, fail, type Json, type Route, route, send } from '../http.js';
 import type { EmulatedRepository } from '../state.js';
 
 const TYPES = ['image', 'plugin', 'extension'];
@@ -13,7 +13,7 @@ const BADGES = ['official', 'verified_publisher', 'open_source', 'none'];
 const WINDOW = 2500;
 
 /** Docker Hub shows pulls rounded down with a plus: 1234 → "1K+", 2.5e9 → "2B+". */
-export function displayPulls(n: number): string {
+function displayPulls(n: number): string {
   for (const [unit, size] of [
     ['B', 1e9],
     ['M', 1e6],
@@ -71,7 +71,7 @@ export function searchRoutes({ state }: EmulatorEnv): Route[] {
     route('GET', '/api/search/v4', (ctx) => {
       const q = ctx.url.searchParams;
       const term = (q.get('query') ?? '').trim().toLowerCase();
-      if (!term) return fail(ctx, 400, 'query is required');
+      if (!term) return badRequest(ctx, 'query is required');
       const from = integer(q.get('from'), 0);
       const size = integer(q.get('size'), 10);
       if (from === undefined || size === undefined || size > 100 || from + size > WINDOW)
@@ -81,13 +81,13 @@ export function searchRoutes({ state }: EmulatorEnv): Route[] {
           `from and size must be integers, size at most 100, from + size at most ${WINDOW}`,
         );
       const type = q.get('type');
-      if (type && !TYPES.includes(type)) return fail(ctx, 400, `unknown type "${type}"`);
+      if (type && !TYPES.includes(type)) return badRequest(ctx, `unknown type "${type}"`);
       const badges = list(q.get('badges'));
       const badBadge = badges.find((b) => !BADGES.includes(b));
-      if (badBadge) return fail(ctx, 400, `unknown badge "${badBadge}"`);
+      if (badBadge) return badRequest(ctx, `unknown badge "${badBadge}"`);
       const sort = q.get('sort');
       if (sort && sort !== 'pull_count' && sort !== 'updated_at')
-        return fail(ctx, 400, `unknown sort "${sort}"`);
+        return badRequest(ctx, `unknown sort "${sort}"`);
       const descending = q.get('order') !== 'asc';
       // Every emulated repository is an image with no platform or category data.
       const unmatchable =

@@ -3,6 +3,7 @@
  * delete them and change who is in them. A team's members must belong to the organization.
  */
 import {
+  badRequest,
   type Ctx,
   type EmulatorEnv,
   type Json,
@@ -13,25 +14,10 @@ import {
   send,
 } from '../http.js';
 import type { EmulatedTeam } from '../org-state.js';
-import type { EmulatorState } from '../state.js';
-import { badRequest, orgAccess } from './org-access.js';
+import { matchesSearch, orgAccess, teamMemberView } from './org-access.js';
 
-export function teamView(t: EmulatedTeam): Json {
+function teamView(t: EmulatedTeam): Json {
   return { id: t.id, uuid: t.uuid, name: t.name, member_count: t.members.size };
-}
-
-function teamMemberView(state: EmulatorState, org: string, username: string, showEmail: boolean): Json {
-  const user = state.users.get(username);
-  return {
-    id: user?.uuid ?? username,
-    username,
-    full_name: '',
-    type: 'User',
-    ...(showEmail ? { email: user?.email ?? '' } : {}),
-    ...(state.orgAdmin.dateJoined(org, username)
-      ? { date_joined: state.orgAdmin.dateJoined(org, username) }
-      : {}),
-  };
 }
 
 export function teamRoutes({ state }: EmulatorEnv): Route[] {
@@ -41,31 +27,38 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
     if (!team) notFound(ctx, `team ${org}/${name}`);
     return team;
   };
+  /** Why `name` cannot be a new team's name in the org, if it cannot. */
+  const badName = (org: string, name: string) => {
+    if (!name.trim() || name.includes('/')) return `invalid team name "${name}"`;
+    if (teams(org).has(name)) return `team ${org}/${name} already exists`;
+    return undefined;
+  };
   const rename = (ctx: Ctx, org: string, team: EmulatedTeam, name: string | undefined) => {
     if (name === undefined || name === team.name) return true;
-    if (!name.trim() || name.includes('/')) return void badRequest(ctx, `invalid team name "${name}"`);
-    if (teams(org).has(name)) return void badRequest(ctx, `team ${org}/${name} already exists`);
+    const problem = badName(org, name);
+    if (problem) return void badRequest(ctx, problem);
     teams(org).delete(team.name);
-    for (const i of state.orgAdmin.invites.values()) if (i.org === org && i.team === team.name) i.team = name;
+    for (const i of state.orgAdmin.invitesOf(org)) if (i.team === team.name) i.team = name;
     team.name = name;
     teams(org).set(name, team);
     return true;
   };
-  const update = (ctx: Ctx, p: Record<string, string>) => {
-    const org = p.org as string;
-    if (!orgAccess(state, ctx, org, 'owner')) return;
-    const team = find(ctx, org, p.group as string);
+  const update = (ctx: Ctx, p: Record<'org' | 'group', string>) => {
+    const org = p.org;
+    const access = orgAccess(state, ctx, org, 'owner');
+    if (!access) return;
+    const team = find(ctx, org, p.group);
     if (!team) return;
     const from = team.name;
     const changes = (ctx.body ?? {}) as { name?: string };
     if (!rename(ctx, org, team, changes.name)) return;
-    state.record('team.update', ctx.user as string, { org, team: from, changes });
+    state.record('team.update', access.user, { org, team: from, changes });
     send(ctx.res, 200, teamView(team));
   };
 
   return [
     route('GET', '/v2/orgs/:org/groups', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       if (!orgAccess(state, ctx, org, 'member')) return;
       const username = ctx.url.searchParams.get('username');
       const search = (ctx.url.searchParams.get('search') ?? '').toLowerCase();
@@ -76,59 +69,56 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       send(ctx.res, 200, paginate(list, ctx.url));
     }),
     route('POST', '/v2/orgs/:org/groups', (ctx, p) => {
-      const org = p.org as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
+      const org = p.org;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
       const name = (ctx.body as { name?: string } | undefined)?.name ?? '';
-      if (!name.trim() || name.includes('/')) return badRequest(ctx, `invalid team name "${name}"`);
-      if (teams(org).has(name)) return badRequest(ctx, `team ${org}/${name} already exists`);
+      const problem = badName(org, name);
+      if (problem) return badRequest(ctx, problem);
       const team = state.orgAdmin.addTeam(org, name);
-      state.record('team.create', ctx.user as string, { org, team: name, id: team.id });
+      state.record('team.create', access.user, { org, team: name, id: team.id });
       send(ctx.res, 201, teamView(team));
     }),
     route('GET', '/v2/orgs/:org/groups/:group', (ctx, p) => {
-      const org = p.org as string;
+      const org = p.org;
       if (!orgAccess(state, ctx, org, 'member')) return;
-      const team = find(ctx, org, p.group as string);
+      const team = find(ctx, org, p.group);
       if (team) send(ctx.res, 200, teamView(team));
     }),
     route('PUT', '/v2/orgs/:org/groups/:group', update),
     route('PATCH', '/v2/orgs/:org/groups/:group', update),
     route('DELETE', '/v2/orgs/:org/groups/:group', (ctx, p) => {
-      const org = p.org as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
-      const team = find(ctx, org, p.group as string);
+      const org = p.org;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
+      const team = find(ctx, org, p.group);
       if (!team) return;
       teams(org).delete(team.name);
       // Its repository permissions go with it.
       for (const repo of state.repositories.values())
         if (repo.namespace === org) repo.team_permissions?.delete(team.id);
-      state.record('team.delete', ctx.user as string, { org, team: team.name, id: team.id });
+      state.record('team.delete', access.user, { org, team: team.name, id: team.id });
       send(ctx.res, 204);
     }),
     route('GET', '/v2/orgs/:org/groups/:group/members', (ctx, p) => {
-      const org = p.org as string;
-      const role = orgAccess(state, ctx, org, 'member');
-      if (!role) return;
-      const team = find(ctx, org, p.group as string);
+      const org = p.org;
+      const access = orgAccess(state, ctx, org, 'member');
+      if (!access) return;
+      const team = find(ctx, org, p.group);
       if (!team) return;
-      const owner = role === 'owner';
+      const owner = access.role === 'owner';
       const search = (ctx.url.searchParams.get('search') ?? '').toLowerCase();
       const list = [...team.members]
         .sort()
         .map((u) => teamMemberView(state, org, u, owner))
-        .filter((m) =>
-          [m.username, m.full_name, owner ? m.email : undefined].some((v) =>
-            String(v ?? '')
-              .toLowerCase()
-              .includes(search),
-          ),
-        );
+        .filter((m) => matchesSearch(m, search, owner));
       send(ctx.res, 200, paginate(list, ctx.url));
     }),
     route('POST', '/v2/orgs/:org/groups/:group/members', (ctx, p) => {
-      const org = p.org as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
-      const team = find(ctx, org, p.group as string);
+      const org = p.org;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
+      const team = find(ctx, org, p.group);
       if (!team) return;
       const member = (ctx.body as { member: string }).member;
       const username = state.users.has(member)
@@ -137,19 +127,20 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       if (!state.orgAdmin.role(org, username)) return notFound(ctx, `member ${member} of ${org}`);
       if (!team.members.has(username)) {
         team.members.add(username);
-        state.record('team.member.add', ctx.user as string, { org, team: team.name, username });
+        state.record('team.member.add', access.user, { org, team: team.name, username });
       }
       send(ctx.res, 200);
     }),
     route('DELETE', '/v2/orgs/:org/groups/:group/members/:username', (ctx, p) => {
-      const org = p.org as string;
-      if (!orgAccess(state, ctx, org, 'owner')) return;
-      const team = find(ctx, org, p.group as string);
+      const org = p.org;
+      const access = orgAccess(state, ctx, org, 'owner');
+      if (!access) return;
+      const team = find(ctx, org, p.group);
       if (!team) return;
-      const username = p.username as string;
+      const username = p.username;
       if (!team.members.has(username)) return notFound(ctx, `member ${username} of team ${org}/${team.name}`);
       team.members.delete(username);
-      state.record('team.member.remove', ctx.user as string, { org, team: team.name, username });
+      state.record('team.member.remove', access.user, { org, team: team.name, username });
       send(ctx.res, 204);
     }),
   ];
