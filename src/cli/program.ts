@@ -77,7 +77,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
       const { createRegistryClient, commands } = await registry();
       await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.inspectCommand(c, image, opts)),
+        withClient(await createRegistryClient(g), (c) => commands.inspectCommand(c, image, opts)),
       );
     });
 
@@ -89,7 +89,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
       const { createRegistryClient, commands } = await registry();
       await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.manifestCommand(c, image, opts)),
+        withClient(await createRegistryClient(g), (c) => commands.manifestCommand(c, image, opts)),
       );
     });
 
@@ -101,7 +101,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
       const { createRegistryClient, commands } = await registry();
       await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.configCommand(c, image, opts)),
+        withClient(await createRegistryClient(g), (c) => commands.configCommand(c, image, opts)),
       );
     });
 
@@ -112,7 +112,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .action(async (image: string, _opts: unknown, cmd: Command) => {
       const { createRegistryClient, commands } = await registry();
       await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.platformsCommand(c, image)),
+        withClient(await createRegistryClient(g), (c) => commands.platformsCommand(c, image)),
       );
     });
 
@@ -132,7 +132,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .action(async (repo: string, opts: TagsOptions, cmd: Command) => {
       const { createRegistryClient, commands } = await registry();
       await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.tagsCommand(c, repo, opts)),
+        withClient(await createRegistryClient(g), (c) => commands.tagsCommand(c, repo, opts)),
       );
     });
 
@@ -145,7 +145,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .action(async (opts: { probe?: string }, cmd: Command) => {
       const { createRegistryClient, commands } = await registry();
       await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.rateLimitCommand(c, opts.probe)),
+        withClient(await createRegistryClient(g), (c) => commands.rateLimitCommand(c, opts.probe)),
       );
     });
 
@@ -161,7 +161,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .action(async (image: string, opts: PinOptions, cmd: Command) => {
       const { createRegistryClient, commands } = await registry();
       await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.pinCommand(c, image, opts)),
+        withClient(await createRegistryClient(g), (c) => commands.pinCommand(c, image, opts)),
       );
     });
 
@@ -173,7 +173,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
       const { createRegistryClient, commands } = await registry();
       await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.digestCommand(c, image, opts)),
+        withClient(await createRegistryClient(g), (c) => commands.digestCommand(c, image, opts)),
       );
     });
 
@@ -185,7 +185,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .action(async (image: string, opts: { artifactType?: string }, cmd: Command) => {
       const { createRegistryClient, commands } = await registry();
       await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.referrersCommand(c, image, opts)),
+        withClient(await createRegistryClient(g), (c) => commands.referrersCommand(c, image, opts)),
       );
     });
 
@@ -198,7 +198,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .action(async (repo: string, digest: string, opts: { output?: string }, cmd: Command) => {
       const { createRegistryClient, commands } = await registry();
       await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) =>
+        withClient(await createRegistryClient(g), (c) =>
           commands.blobCommand(c, repo, digest, { output: opts.output, stdoutIsTTY: io.isTTY }),
         ),
       );

@@ -1,7 +1,7 @@
 /** Registers the Hub management commands. Command modules load lazily. */
 import type { Command } from 'commander';
 import { run, withClient } from '../action.js';
-import type { GlobalOptions } from '../context.js';
+import { createHubClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
 
 interface Flags {
@@ -16,20 +16,8 @@ interface Flags {
 }
 
 async function load() {
-  const [hubModule, commands, values] = await Promise.all([
-    import('../../hub/index.js'),
-    import('./hub.js'),
-    import('./cli-values.js'),
-  ]);
-  return { hubModule, commands, values };
-}
-
-function hubClient(
-  m: Awaited<ReturnType<typeof load>>,
-  g: GlobalOptions & { hubUrl?: string },
-  allowDestructive = false,
-) {
-  return new m.hubModule.HubClient({ baseUrl: g.hubUrl, allowDestructive: allowDestructive || undefined });
+  const [commands, values] = await Promise.all([import('./hub.js'), import('./cli-values.js')]);
+  return { commands, values };
 }
 
 /** Help of the `exists` commands: the exit status is the answer. */
@@ -50,7 +38,9 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .description('show who the configured Docker Hub credentials belong to (decoded from the JWT)')
     .action(async (_f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.whoamiCommand(h)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.commands.whoamiCommand(h)),
+      );
     });
 
   const repo = program.command('repo').description('Docker Hub repositories');
@@ -64,8 +54,8 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('--ordering <field>', 'name, -name, last_updated, -last_updated, pull_count, -pull_count')
     .action(async (namespace: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) =>
-        withClient(hubClient(m, g), (h) => m.commands.repoListCommand(h, namespace, f)),
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.commands.repoListCommand(h, namespace, f)),
       );
     });
   repo
@@ -74,7 +64,9 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .argument('<namespace/repository>')
     .action(async (arg: string, _f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoShowCommand(h, arg)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.commands.repoShowCommand(h, arg)),
+      );
     });
   repo
     .command('exists')
@@ -83,7 +75,9 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .addHelpText('after', existsHelp('repo exists acme/app', 'the repository'))
     .action(async (arg: string, _f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoExistsCommand(h, arg)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.commands.repoExistsCommand(h, arg)),
+      );
     });
   repo
     .command('create')
@@ -94,7 +88,9 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('--private', 'make it private')
     .action(async (arg: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoCreateCommand(h, arg, f)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.commands.repoCreateCommand(h, arg, f)),
+      );
     });
   repo
     .command('update')
@@ -104,7 +100,9 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('--full-description <markdown>', 'overview (README)')
     .action(async (arg: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoUpdateCommand(h, arg, f)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.commands.repoUpdateCommand(h, arg, f)),
+      );
     });
   repo
     .command('rm')
@@ -119,8 +117,8 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
         io.confirm,
         'delete',
       );
-      await run(cmd, io, (g) =>
-        withClient(hubClient(m, g, true), (h) => m.commands.repoDeleteCommand(h, arg)),
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g, true), (h) => m.commands.repoDeleteCommand(h, arg)),
       );
     });
 
@@ -135,7 +133,9 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('--page-size <n>', 'tags per page (1-100)')
     .action(async (arg: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.hubTagListCommand(h, arg, f)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.commands.hubTagListCommand(h, arg, f)),
+      );
     });
   tag
     .command('show')
@@ -143,7 +143,9 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .argument('<namespace/repository:tag>')
     .action(async (arg: string, _f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.hubTagShowCommand(h, arg)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.commands.hubTagShowCommand(h, arg)),
+      );
     });
   tag
     .command('exists')
@@ -154,7 +156,9 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .addHelpText('after', existsHelp('hub-tag exists acme/app:1.0', 'the tag (without :TAG, any tag)'))
     .action(async (arg: string, _f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.hubTagExistsCommand(h, arg)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.commands.hubTagExistsCommand(h, arg)),
+      );
     });
   tag
     .command('rm')
@@ -169,8 +173,8 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
         io.confirm,
         'delete',
       );
-      await run(cmd, io, (g) =>
-        withClient(hubClient(m, g, true), (h) => m.commands.hubTagDeleteCommand(h, arg)),
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g, true), (h) => m.commands.hubTagDeleteCommand(h, arg)),
       );
     });
 }

@@ -2,21 +2,20 @@
 import type { Command } from 'commander';
 import type { HubClient } from '../../hub/index.js';
 import { run, withClient } from '../action.js';
-import type { GlobalOptions } from '../context.js';
+import { createHubClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
 import type { CommandResult } from './registry-read.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 async function load() {
-  const [hubModule, org, team, repoAdmin, confirm] = await Promise.all([
-    import('../../hub/index.js'),
+  const [org, team, repoAdmin, confirm] = await Promise.all([
     import('./org.js'),
     import('./team.js'),
     import('./repo-admin.js'),
     import('./cli-values.js'),
   ]);
-  return { hubModule, org, team, repoAdmin, confirm };
+  return { org, team, repoAdmin, confirm };
 }
 type Modules = Awaited<ReturnType<typeof load>>;
 
@@ -48,13 +47,9 @@ export function registerOrgCommands(program: Command, io: ProgramIO): void {
     fn: (hub: HubClient, m: Modules) => Promise<CommandResult>,
     destructive = false,
   ): Promise<void> =>
-    run(cmd, io, async (g: GlobalOptions & { hubUrl?: string }) => {
+    run(cmd, io, async (g) => {
       const m = await load();
-      const client = new m.hubModule.HubClient({
-        baseUrl: g.hubUrl,
-        allowDestructive: destructive || undefined,
-      });
-      return withClient(client, (h) => fn(h, m));
+      return withClient(await createHubClient(g, destructive), (h) => fn(h, m));
     });
   /** Asks first (or takes --force), then runs the command as destructive. */
   const actConfirmed = async (

@@ -1,7 +1,8 @@
 /** Registers the commands for Docker Scout. Command modules load lazily inside actions. */
 import { type Command, Option } from 'commander';
+import type { ScoutClient } from '../../scout/index.js';
 import { run, withClient } from '../action.js';
-import type { GlobalOptions } from '../context.js';
+import { createScoutClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
 import type { CommandResult } from './registry-read.js';
 import type { CvesFlags, ImageFlags, PolicyFlags, SbomFlags } from './scout.js';
@@ -9,20 +10,8 @@ import type { CvesFlags, ImageFlags, PolicyFlags, SbomFlags } from './scout.js';
 /** `scout cves --exit-code` found vulnerabilities: distinct from failures (1) and usage errors (2). */
 export const EXIT_VULNERABILITIES = 3;
 
-type ScoutGlobals = GlobalOptions & { hubUrl?: string; scoutUrl?: string };
-
 async function load() {
-  const [scoutModule, commands] = await Promise.all([import('../../scout/index.js'), import('./scout.js')]);
-  return { scoutModule, commands };
-}
-
-function scoutClient(m: Awaited<ReturnType<typeof load>>, g: ScoutGlobals) {
-  return new m.scoutModule.ScoutClient({
-    baseUrl: g.scoutUrl,
-    hubUrl: g.hubUrl,
-    insecureRegistries: g.insecureRegistry,
-    timeoutMs: g.timeout ? Number(g.timeout) * 1000 : undefined,
-  });
+  return { commands: await import('./scout.js') };
 }
 
 export function registerScoutCommands(program: Command, io: ProgramIO): void {
@@ -50,15 +39,10 @@ image: --platform, default this machine's) or bare sha256: digests. Private imag
       .option('--platform <os/arch[/variant]>', 'platform of a multi-platform image');
 
   const action =
-    (
-      runner: (
-        m: Awaited<ReturnType<typeof load>>,
-        c: InstanceType<typeof m.scoutModule.ScoutClient>,
-      ) => Promise<CommandResult>,
-    ) =>
+    (runner: (m: Awaited<ReturnType<typeof load>>, c: ScoutClient) => Promise<CommandResult>) =>
     async (cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(scoutClient(m, g as ScoutGlobals), (c) => runner(m, c)));
+      await run(cmd, io, async (g) => withClient(await createScoutClient(g), (c) => runner(m, c)));
     };
 
   image('summary', 'vulnerability counts by severity of an image and of its base image').action(

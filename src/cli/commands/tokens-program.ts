@@ -1,23 +1,10 @@
 /** Registers the commands for personal and organization access tokens, audit logs, SCIM. Command modules load lazily inside actions. */
 import type { Command } from 'commander';
 import { run, withClient } from '../action.js';
-import type { GlobalOptions } from '../context.js';
+import { createHubClient, createScimClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
 
-type Globals = GlobalOptions & { hubUrl?: string };
-
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-async function hub(g: Globals, allowDestructive = false) {
-  const { HubClient } = await import('../../hub/index.js');
-  return new HubClient({ baseUrl: g.hubUrl, allowDestructive: allowDestructive || undefined });
-}
-
-/** SCIM calls take the organization's SCIM token from DOCKERHUB_SCIM_TOKEN: never from an argument. */
-async function scim(g: Globals, allowDestructive = false) {
-  const { ScimClient } = await import('../../hub/index.js');
-  return new ScimClient({ baseUrl: g.hubUrl, allowDestructive: allowDestructive || undefined });
-}
 
 const tokens = () => import('./tokens.js');
 const confirmAction = async (question: string, action: string, force: boolean | undefined, io: ProgramIO) =>
@@ -44,7 +31,7 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
     .option('--page-size <n>', 'tokens per page (1-100)')
     .action(async (f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.tokenListCommand(h, f)));
+      await run(cmd, io, async (g) => withClient(await createHubClient(g), (h) => m.tokenListCommand(h, f)));
     });
   token
     .command('create')
@@ -54,7 +41,9 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
     .option('--expires <date>', 'expiry date or date-time (default: never)')
     .action(async (f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.tokenCreateCommand(h, f)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.tokenCreateCommand(h, f)),
+      );
       io.stderr(m.ONE_TIME_WARNING);
     });
   token
@@ -63,7 +52,9 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
     .argument('<uuid>')
     .action(async (uuid: string, _f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.tokenShowCommand(h, uuid)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.tokenShowCommand(h, uuid)),
+      );
     });
   token
     .command('update')
@@ -73,7 +64,9 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
     .option('--active <true|false>', 'whether the token works')
     .action(async (uuid: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.tokenUpdateCommand(h, uuid, f)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.tokenUpdateCommand(h, uuid, f)),
+      );
     });
   token
     .command('rm')
@@ -88,7 +81,9 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
         f.force,
         io,
       );
-      await run(cmd, io, async (g) => withClient(await hub(g, true), (h) => m.tokenDeleteCommand(h, uuid)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g, true), (h) => m.tokenDeleteCommand(h, uuid)),
+      );
     });
 }
 
@@ -104,7 +99,9 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
     .option('--page-size <n>', 'tokens per page (1-100)')
     .action(async (org: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.orgTokenListCommand(h, org, f)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.orgTokenListCommand(h, org, f)),
+      );
     });
   oat
     .command('create')
@@ -120,7 +117,9 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
     .option('--expires <date>', 'expiry date or date-time (default: never)')
     .action(async (org: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.orgTokenCreateCommand(h, org, f)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.orgTokenCreateCommand(h, org, f)),
+      );
       io.stderr(m.ONE_TIME_WARNING);
     });
   oat
@@ -130,7 +129,9 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
     .argument('<id>')
     .action(async (org: string, id: string, _f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.orgTokenShowCommand(h, org, id)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.orgTokenShowCommand(h, org, id)),
+      );
     });
   oat
     .command('update')
@@ -144,7 +145,7 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
     .action(async (org: string, id: string, f: Flags, cmd: Command) => {
       const m = await tokens();
       await run(cmd, io, async (g) =>
-        withClient(await hub(g), (h) => m.orgTokenUpdateCommand(h, org, id, f)),
+        withClient(await createHubClient(g), (h) => m.orgTokenUpdateCommand(h, org, id, f)),
       );
     });
   oat
@@ -162,7 +163,7 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
         io,
       );
       await run(cmd, io, async (g) =>
-        withClient(await hub(g, true), (h) => m.orgTokenDeleteCommand(h, org, id)),
+        withClient(await createHubClient(g, true), (h) => m.orgTokenDeleteCommand(h, org, id)),
       );
     });
 }
@@ -182,7 +183,9 @@ function registerAudit(program: Command, io: ProgramIO): void {
     .option('--page-size <n>', 'events per page (1-100)')
     .action(async (account: string, f: Record<string, string | boolean>, cmd: Command) => {
       const m = await import('./audit.js');
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.auditListCommand(h, account, f)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.auditListCommand(h, account, f)),
+      );
     });
   audit
     .command('actions')
@@ -190,7 +193,9 @@ function registerAudit(program: Command, io: ProgramIO): void {
     .argument('<account>', 'organization or user')
     .action(async (account: string, _f: Flags, cmd: Command) => {
       const m = await import('./audit.js');
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.auditActionsCommand(h, account)));
+      await run(cmd, io, async (g) =>
+        withClient(await createHubClient(g), (h) => m.auditActionsCommand(h, account)),
+      );
     });
 }
 
@@ -217,7 +222,7 @@ function registerScim(program: Command, io: ProgramIO): void {
     .description('what the SCIM service supports')
     .action(async (_f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimConfigCommand(s)));
+      await run(cmd, io, async (g) => withClient(await createScimClient(g), (s) => m.scimConfigCommand(s)));
     });
   group
     .command('resource-types')
@@ -225,7 +230,9 @@ function registerScim(program: Command, io: ProgramIO): void {
     .argument('[name]')
     .action(async (name: string | undefined, _f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimResourceTypesCommand(s, name)));
+      await run(cmd, io, async (g) =>
+        withClient(await createScimClient(g), (s) => m.scimResourceTypesCommand(s, name)),
+      );
     });
   group
     .command('schemas')
@@ -233,7 +240,9 @@ function registerScim(program: Command, io: ProgramIO): void {
     .argument('[id]')
     .action(async (id: string | undefined, _f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimSchemasCommand(s, id)));
+      await run(cmd, io, async (g) =>
+        withClient(await createScimClient(g), (s) => m.scimSchemasCommand(s, id)),
+      );
     });
   const users = group.command('users').description('users provisioned in the organization');
   users
@@ -245,7 +254,9 @@ function registerScim(program: Command, io: ProgramIO): void {
     .option('--all', 'walk every page')
     .action(async (f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimUserListCommand(s, f)));
+      await run(cmd, io, async (g) =>
+        withClient(await createScimClient(g), (s) => m.scimUserListCommand(s, f)),
+      );
     });
   users
     .command('show')
@@ -253,7 +264,9 @@ function registerScim(program: Command, io: ProgramIO): void {
     .argument('<id>')
     .action(async (id: string, _f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimUserShowCommand(s, id)));
+      await run(cmd, io, async (g) =>
+        withClient(await createScimClient(g), (s) => m.scimUserShowCommand(s, id)),
+      );
     });
   users
     .command('create')
@@ -264,7 +277,9 @@ function registerScim(program: Command, io: ProgramIO): void {
     .option('--docker-id <username>', 'username for a new account')
     .action(async (email: string, f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimUserCreateCommand(s, email, f)));
+      await run(cmd, io, async (g) =>
+        withClient(await createScimClient(g), (s) => m.scimUserCreateCommand(s, email, f)),
+      );
     });
   users
     .command('replace')
@@ -286,7 +301,7 @@ function registerScim(program: Command, io: ProgramIO): void {
           io,
         );
       await run(cmd, io, async (g) =>
-        withClient(await scim(g, !active), (s) => m.scimUserReplaceCommand(s, id, active, f)),
+        withClient(await createScimClient(g, !active), (s) => m.scimUserReplaceCommand(s, id, active, f)),
       );
     });
 }

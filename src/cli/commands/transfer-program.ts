@@ -80,8 +80,8 @@ export function registerTransferCommands(program: Command, io: ProgramIO): void 
     .addOption(conc())
     .addOption(quiet())
     .action((image: string, dir: string, flags: Flags, cmd: Command) =>
-      transfer(io, cmd, flags, (m, g, ctx) =>
-        withClient(m.context.createRegistryClient(g), (c) =>
+      transfer(io, cmd, flags, async (m, g, ctx) =>
+        withClient(await m.context.createRegistryClient(g), (c) =>
           m.commands.pullCommand(c, image, dir, flags, ctx),
         ),
       ),
@@ -95,8 +95,8 @@ export function registerTransferCommands(program: Command, io: ProgramIO): void 
     .addOption(conc())
     .addOption(quiet())
     .action((layout: string, image: string, flags: Flags, cmd: Command) =>
-      transfer(io, cmd, flags, (m, g, ctx) =>
-        withClient(m.context.createRegistryClient(g), (c) =>
+      transfer(io, cmd, flags, async (m, g, ctx) =>
+        withClient(await m.context.createRegistryClient(g), (c) =>
           m.commands.pushCommand(c, layout, image, flags, ctx),
         ),
       ),
@@ -112,8 +112,8 @@ export function registerTransferCommands(program: Command, io: ProgramIO): void 
     .option('--referrers', 'also copy signatures, SBOMs and attestations that refer to the image')
     .addOption(quiet())
     .action((source: string, destination: string, flags: Flags, cmd: Command) =>
-      transfer(io, cmd, flags, (m, g, ctx) =>
-        withClient(m.context.createRegistryClient(g), (c) =>
+      transfer(io, cmd, flags, async (m, g, ctx) =>
+        withClient(await m.context.createRegistryClient(g), (c) =>
           m.commands.copyCommand(c, source, destination, flags, ctx),
         ),
       ),
@@ -126,8 +126,8 @@ export function registerTransferCommands(program: Command, io: ProgramIO): void 
     .argument('<new-tag>', 'the new tag')
     .action(async (image: string, newTag: string, _flags: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) =>
-        withClient(m.context.createRegistryClient(g), (c) => m.commands.tagCommand(c, image, newTag)),
+      await run(cmd, io, async (g) =>
+        withClient(await m.context.createRegistryClient(g), (c) => m.commands.tagCommand(c, image, newTag)),
       );
     });
 
@@ -146,9 +146,9 @@ export function registerTransferCommands(program: Command, io: ProgramIO): void 
             'refusing to delete without confirmation: run in a terminal or pass --force',
           );
         });
-      await run(cmd, io, (g) =>
+      await run(cmd, io, async (g) =>
         // Confirmation (or --force) is the CLI's consent for a destructive operation.
-        withClient(m.context.createRegistryClient({ ...g, allowDestructive: true }), (c) =>
+        withClient(await m.context.createRegistryClient({ ...g, allowDestructive: true }), (c) =>
           m.commands.deleteCommand(c, image, confirm, flags.force ?? false),
         ),
       );
