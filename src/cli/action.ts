@@ -29,13 +29,42 @@ export async function run(cmd: Command, io: ProgramIO, runner: Runner): Promise<
   throw new CommandExit(exit.code, exit.reason?.message ?? `exit status ${exit.code}`);
 }
 
-export async function withClient<C extends { close(): Promise<void> }, T>(
-  client: C,
-  fn: (c: C) => Promise<T>,
-): Promise<T> {
+type Closable = { close(): Promise<void> };
+
+export async function withClient<C extends Closable, T>(client: C, fn: (c: C) => Promise<T>): Promise<T> {
   try {
     return await fn(client);
   } finally {
     await client.close();
   }
+}
+
+/** Runs `fn` with a client made from the global options, closed afterwards. */
+export function runWithClient<C extends Closable>(
+  cmd: Command,
+  io: ProgramIO,
+  makeClient: (g: GlobalOptions) => Promise<C>,
+  fn: (client: C) => Promise<CommandResult>,
+): Promise<void> {
+  return run(cmd, io, async (g) => withClient(await makeClient(g), fn));
+}
+
+/** A destructive command's question; `action` completes "refusing to … without confirmation". */
+export interface Confirmation {
+  question: string;
+  action: string;
+  force: boolean | undefined;
+}
+
+/** Asks first (or takes --force); only then makes a client allowed destructive operations. */
+export async function runConfirmed<C extends Closable>(
+  cmd: Command,
+  io: ProgramIO,
+  ask: Confirmation,
+  makeClient: (g: GlobalOptions, allowDestructive: boolean) => Promise<C>,
+  fn: (client: C) => Promise<CommandResult>,
+): Promise<void> {
+  const { confirmOrRefuse } = await import('./commands/cli-values.js');
+  await confirmOrRefuse(ask.question, ask.force, io.confirm, ask.action);
+  await runWithClient(cmd, io, (g) => makeClient(g, true), fn);
 }

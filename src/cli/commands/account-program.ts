@@ -1,6 +1,6 @@
 /** Registers the commands for login, logout, jwt, search, the current user's organizations. Command modules load lazily inside actions. */
 import { type Command, Option } from 'commander';
-import { run, withClient } from '../action.js';
+import { run, runWithClient } from '../action.js';
 import { createHubClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
 import type { LoginInput } from './account.js';
@@ -83,7 +83,7 @@ code from your authenticator app); a personal access token needs no code.`,
     )
     .action(async (f: { legacy?: boolean; otp?: string }, cmd: Command) => {
       const { jwtCommand } = await import('./jwt.js');
-      await run(cmd, io, async (g) => withClient(await createHubClient(g), (h) => jwtCommand(h, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => jwtCommand(h, f));
     });
 
   program
@@ -95,7 +95,7 @@ code from your authenticator app); a personal access token needs no code.`,
     .addOption(new Option('--type <type>', 'kind of content').choices(['image', 'plugin', 'extension']))
     .action(async (term: string, f: { limit?: string; official?: boolean; type?: string }, cmd: Command) => {
       const { searchCommand } = await import('./account.js');
-      await run(cmd, io, async (g) => withClient(await createHubClient(g), (h) => searchCommand(h, term, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => searchCommand(h, term, f));
     });
 
   program
@@ -105,6 +105,6 @@ code from your authenticator app); a personal access token needs no code.`,
     .option('--page-size <n>', 'organizations per page (1-100)')
     .action(async (f: { all?: boolean; pageSize?: string }, cmd: Command) => {
       const { orgsCommand } = await import('./account.js');
-      await run(cmd, io, async (g) => withClient(await createHubClient(g), (h) => orgsCommand(h, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => orgsCommand(h, f));
     });
 }
