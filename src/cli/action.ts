@@ -6,6 +6,9 @@ import type { ProgramIO } from './program.js';
 
 export type Runner = (globals: GlobalOptions) => Promise<CommandResult>;
 
+/** Accumulates a repeatable option (commander's argParser). */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
 /** Ends a command whose result carries an exit status. runCli takes commander errors as already reported. */
 export class CommandExit extends CommanderError {
   constructor(exitCode: number, message: string) {

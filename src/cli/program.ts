@@ -3,7 +3,7 @@
  * `dockerhub --version` and `--help` start fast.
  */
 import { Command, Option } from 'commander';
-import { runWithClient } from './action.js';
+import { collect, runWithClient } from './action.js';
 import { registerAccountCommands } from './commands/account-program.js';
 import { registerEmulatorCommands } from './commands/emulator-program.js';
 import { registerHubCommands } from './commands/hub-program.js';
@@ -16,8 +16,6 @@ import { registerWebhookCommands } from './commands/webhooks-program.js';
 import { createRegistryClient } from './context.js';
 
 export const VERSION = '0.1.0';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export interface ProgramIO {
   stdout: (text: string) => void;

@@ -1,9 +1,9 @@
 /** Registers the commands for the local Docker Hub emulator and the offline demo. Command modules load lazily inside actions. */
 import { type Command, Option } from 'commander';
+import { collect } from '../action.js';
 import type { ProgramIO } from '../program.js';
 import type { EmulatorFlags } from './emulator.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 const registryModes = ['auto', 'distribution', 'builtin', 'none'];
 
 export function registerEmulatorCommands(program: Command, io: ProgramIO): void {

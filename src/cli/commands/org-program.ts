@@ -1,12 +1,10 @@
 /** Registers the commands for organizations: settings, members, invites, teams; repository permissions and immutable tags. Command modules load lazily inside actions. */
 import type { Command } from 'commander';
 import type { HubClient } from '../../hub/index.js';
-import { runConfirmed, runWithClient } from '../action.js';
+import { collect, runConfirmed, runWithClient } from '../action.js';
 import { createHubClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
 import type { CommandResult } from './registry-read.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 async function load() {
   const [org, team, repoAdmin] = await Promise.all([

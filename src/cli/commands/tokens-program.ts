@@ -1,11 +1,9 @@
 /** Registers the commands for personal and organization access tokens, audit logs, SCIM. Command modules load lazily inside actions. */
 import type { Command } from 'commander';
 import type { ScimClient } from '../../hub/index.js';
-import { runConfirmed, runWithClient } from '../action.js';
+import { collect, runConfirmed, runWithClient } from '../action.js';
 import { createHubClient, createScimClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const tokens = () => import('./tokens.js');
 
