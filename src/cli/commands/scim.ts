@@ -7,16 +7,11 @@ import type {
   ScimServiceProviderConfig,
   ScimUser,
 } from '../../hub/index.js';
-import { keyValues, table } from '../render.js';
+import { keyValues, table, yesNo } from '../render.js';
 import { booleanFlag, integerFlag, listed } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
 
-const supported = (v: unknown) =>
-  (v as { supported?: boolean } | undefined)?.supported === undefined
-    ? undefined
-    : (v as { supported: boolean }).supported
-      ? 'yes'
-      : 'no';
+const supported = (v: unknown) => yesNo((v as { supported?: boolean } | undefined)?.supported);
 
 export async function scimConfigCommand(scim: ScimClient): Promise<CommandResult<ScimServiceProviderConfig>> {
   const data = await scim.serviceProviderConfig();
@@ -89,7 +84,7 @@ function userText(u: ScimUser): string {
     ['User name', u.userName],
     ['Docker ID', u.displayName],
     ['Name', fullName(u)],
-    ['Active', u.active === undefined ? undefined : u.active ? 'yes' : 'no'],
+    ['Active', yesNo(u.active)],
     ['Emails', u.emails?.map((e) => e.value).join(', ')],
     ['Created', u.meta?.created],
     ['Modified', u.meta?.lastModified],
