@@ -116,16 +116,19 @@ export async function scimUserShowCommand(scim: ScimClient, id: string): Promise
   return { data, text: () => userText(data) };
 }
 
+/** A SCIM name only when --given-name or --family-name was given. */
+function nameOf(f: { givenName?: string; familyName?: string }) {
+  return f.givenName !== undefined || f.familyName !== undefined
+    ? { givenName: f.givenName, familyName: f.familyName }
+    : undefined;
+}
+
 export async function scimUserCreateCommand(
   scim: ScimClient,
   userName: string,
   f: { givenName?: string; familyName?: string; dockerId?: string },
 ): Promise<CommandResult<ScimUser>> {
-  const name =
-    f.givenName !== undefined || f.familyName !== undefined
-      ? { givenName: f.givenName, familyName: f.familyName }
-      : undefined;
-  const data = await scim.users.create({ userName, name, displayName: f.dockerId });
+  const data = await scim.users.create({ userName, name: nameOf(f), displayName: f.dockerId });
   return { data, text: () => `provisioned ${data.userName} as ${data.displayName}\n${userText(data)}` };
 }
 
@@ -145,13 +148,9 @@ export async function scimUserReplaceCommand(
   active: boolean,
   f: { givenName?: string; familyName?: string; email?: string },
 ): Promise<CommandResult<ScimUser>> {
-  const name =
-    f.givenName !== undefined || f.familyName !== undefined
-      ? { givenName: f.givenName, familyName: f.familyName }
-      : undefined;
   const data = await scim.users.replace(id, {
     active,
-    name,
+    name: nameOf(f),
     emails: f.email === undefined ? undefined : [{ value: f.email, primary: true }],
   });
   return {
