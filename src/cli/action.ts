@@ -6,6 +6,9 @@ import type { ProgramIO } from './program.js';
 
 export type Runner = (globals: GlobalOptions) => Promise<CommandResult>;
 
+/** Accumulates a repeatable option (commander's argParser). */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
 /** Ends a command whose result carries an exit status. runCli takes commander errors as already reported. */
 export class CommandExit extends CommanderError {
   constructor(exitCode: number, message: string) {
@@ -29,13 +32,71 @@ export async function run(cmd: Command, io: ProgramIO, runner: Runner): Promise<
   throw new CommandExit(exit.code, exit.reason?.message ?? `exit status ${exit.code}`);
 }
 
-export async function withClient<C extends { close(): Promise<void> }, T>(
-  client: C,
-  fn: (c: C) => Promise<T>,
-): Promise<T> {
+type Closable = { close(): Promise<void> };
+
+export async function withClient<C extends Closable, T>(client: C, fn: (c: C) => Promise<T>): Promise<T> {
   try {
     return await fn(client);
   } finally {
     await client.close();
   }
+}
+
+/** Runs `fn` with a client made from the global options, closed afterwards. */
+export function runWithClient<C extends Closable>(
+  cmd: Command,
+  io: ProgramIO,
+  makeClient: (g: GlobalOptions) => Promise<C>,
+  fn: (client: C) => Promise<CommandResult>,
+): Promise<void> {
+  return run(cmd, io, async (g) => withClient(await makeClient(g), fn));
+}
+
+/** A destructive command's question; `action` completes "refusing to … without confirmation". */
+export interface Confirmation {
+  question: string;
+  action: string;
+  force: boolean | undefined;
+}
+
+/** Asks first (or takes --force); only then makes a client allowed destructive operations. */
+export async function runConfirmed<C extends Closable>(
+  cmd: Command,
+  io: ProgramIO,
+  ask: Confirmation,
+  makeClient: (g: GlobalOptions, allowDestructive: boolean) => Promise<C>,
+  fn: (client: C) => Promise<CommandResult>,
+): Promise<void> {
+  const { confirmOrRefuse } = await import('./commands/cli-values.js');
+  await confirmOrRefuse(ask.question, ask.force, io.confirm, ask.action);
+  await runWithClient(cmd, io, (g) => makeClient(g, true), fn);
+}
+
+/**
+ * Stopped by the first Ctrl-C, SIGTERM or `signal` (tests). The process listeners go at once, so a
+ * second signal gets Node's default behaviour and ends the process. `dispose` if it never stops.
+ */
+export function onStop(signal?: AbortSignal): {
+  signal: AbortSignal;
+  stopped: Promise<void>;
+  dispose: () => void;
+} {
+  const controller = new AbortController();
+  const stopped = new Promise<void>((resolve) =>
+    controller.signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  const dispose = () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    signal?.removeEventListener('abort', stop);
+  };
+  const stop = () => {
+    dispose();
+    controller.abort();
+  };
+  signal?.addEventListener('abort', stop, { once: true });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  if (signal?.aborted) stop();
+  return { signal: controller.signal, stopped, dispose };
 }

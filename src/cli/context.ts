@@ -1,19 +1,52 @@
-/** Builds SDK clients from the CLI's global options; front ends never build HTTP requests themselves. */
-import { RegistryClient } from '../registry/index.js';
+/**
+ * Builds SDK clients from the CLI's global options; front ends never build HTTP requests themselves.
+ * SDK modules are imported inside the factories, so a command loads only the one it uses.
+ */
+import type { HubClient, ScimClient } from '../hub/index.js';
+import type { RegistryClient } from '../registry/index.js';
+import type { ScoutClient } from '../scout/index.js';
 
 export interface GlobalOptions {
   json?: boolean;
   insecureRegistry?: string[];
   timeout?: string;
+  hubUrl?: string;
+  /** Only on `scout` commands. */
+  scoutUrl?: string;
   /** Set by commands that asked for (or were forced past) confirmation. */
   allowDestructive?: boolean;
 }
 
-export function createRegistryClient(opts: GlobalOptions): RegistryClient {
-  const timeoutMs = opts.timeout ? Number(opts.timeout) * 1000 : undefined;
+const timeoutMs = (g: GlobalOptions) => (g.timeout ? Number(g.timeout) * 1000 : undefined);
+
+export async function createRegistryClient(g: GlobalOptions): Promise<RegistryClient> {
+  const { RegistryClient } = await import('../registry/index.js');
   return new RegistryClient({
-    insecureRegistries: opts.insecureRegistry ?? [],
-    timeoutMs,
-    allowDestructive: opts.allowDestructive,
+    insecureRegistries: g.insecureRegistry ?? [],
+    timeoutMs: timeoutMs(g),
+    allowDestructive: g.allowDestructive,
+  });
+}
+
+// Hub and SCIM clients have never taken --timeout. `false` becomes undefined so that the SDK still
+// reads DOCKERHUB_ALLOW_DESTRUCTIVE.
+export async function createHubClient(g: GlobalOptions, allowDestructive = false): Promise<HubClient> {
+  const { HubClient } = await import('../hub/index.js');
+  return new HubClient({ baseUrl: g.hubUrl, allowDestructive: allowDestructive || undefined });
+}
+
+/** The SCIM token comes from DOCKERHUB_SCIM_TOKEN: never from an argument. */
+export async function createScimClient(g: GlobalOptions, allowDestructive = false): Promise<ScimClient> {
+  const { ScimClient } = await import('../hub/index.js');
+  return new ScimClient({ baseUrl: g.hubUrl, allowDestructive: allowDestructive || undefined });
+}
+
+export async function createScoutClient(g: GlobalOptions): Promise<ScoutClient> {
+  const { ScoutClient } = await import('../scout/index.js');
+  return new ScoutClient({
+    baseUrl: g.scoutUrl,
+    hubUrl: g.hubUrl,
+    insecureRegistries: g.insecureRegistry,
+    timeoutMs: timeoutMs(g),
   });
 }

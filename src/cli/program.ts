@@ -3,7 +3,7 @@
  * `dockerhub --version` and `--help` start fast.
  */
 import { Command, Option } from 'commander';
-import { run, withClient } from './action.js';
+import { collect, runWithClient } from './action.js';
 import { registerAccountCommands } from './commands/account-program.js';
 import { registerEmulatorCommands } from './commands/emulator-program.js';
 import { registerHubCommands } from './commands/hub-program.js';
@@ -13,10 +13,9 @@ import { registerScoutCommands } from './commands/scout-program.js';
 import { registerTokenCommands } from './commands/tokens-program.js';
 import { registerTransferCommands } from './commands/transfer-program.js';
 import { registerWebhookCommands } from './commands/webhooks-program.js';
+import { createRegistryClient } from './context.js';
 
 export const VERSION = '0.1.0';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export interface ProgramIO {
   stdout: (text: string) => void;
@@ -61,13 +60,7 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
   const platformOption = () =>
     new Option('--platform <os/arch[/variant]>', 'pick one platform of a multi-arch image, e.g. linux/arm64');
 
-  const registry = async () => {
-    const [{ createRegistryClient }, commands] = await Promise.all([
-      import('./context.js'),
-      import('./commands/registry-read.js'),
-    ]);
-    return { createRegistryClient, commands };
-  };
+  const registry = () => import('./commands/registry-read.js');
 
   program
     .command('inspect')
@@ -75,10 +68,8 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .argument('<image>', 'image reference')
     .addOption(platformOption())
     .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
-      const { createRegistryClient, commands } = await registry();
-      await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.inspectCommand(c, image, opts)),
-      );
+      const commands = await registry();
+      await runWithClient(cmd, io, createRegistryClient, (c) => commands.inspectCommand(c, image, opts));
     });
 
   program
@@ -87,10 +78,8 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .argument('<image>', 'image reference')
     .addOption(platformOption())
     .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
-      const { createRegistryClient, commands } = await registry();
-      await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.manifestCommand(c, image, opts)),
-      );
+      const commands = await registry();
+      await runWithClient(cmd, io, createRegistryClient, (c) => commands.manifestCommand(c, image, opts));
     });
 
   program
@@ -99,10 +88,8 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .argument('<image>', 'image reference')
     .addOption(platformOption())
     .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
-      const { createRegistryClient, commands } = await registry();
-      await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.configCommand(c, image, opts)),
-      );
+      const commands = await registry();
+      await runWithClient(cmd, io, createRegistryClient, (c) => commands.configCommand(c, image, opts));
     });
 
   program
@@ -110,10 +97,8 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .description('list the platforms of a (multi-arch) image')
     .argument('<image>', 'image reference')
     .action(async (image: string, _opts: unknown, cmd: Command) => {
-      const { createRegistryClient, commands } = await registry();
-      await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.platformsCommand(c, image)),
-      );
+      const commands = await registry();
+      await runWithClient(cmd, io, createRegistryClient, (c) => commands.platformsCommand(c, image));
     });
 
   program
@@ -130,10 +115,8 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
       new Option('--sort <order>', 'sort order').choices(['name', 'semver', 'registry']).default('registry'),
     )
     .action(async (repo: string, opts: TagsOptions, cmd: Command) => {
-      const { createRegistryClient, commands } = await registry();
-      await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.tagsCommand(c, repo, opts)),
-      );
+      const commands = await registry();
+      await runWithClient(cmd, io, createRegistryClient, (c) => commands.tagsCommand(c, repo, opts));
     });
 
   program
@@ -143,10 +126,8 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     )
     .option('--probe <image>', 'image to probe (default docker.io/ratelimitpreview/test:latest)')
     .action(async (opts: { probe?: string }, cmd: Command) => {
-      const { createRegistryClient, commands } = await registry();
-      await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.rateLimitCommand(c, opts.probe)),
-      );
+      const commands = await registry();
+      await runWithClient(cmd, io, createRegistryClient, (c) => commands.rateLimitCommand(c, opts.probe));
     });
 
   program
@@ -159,10 +140,8 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .option('--canonical', 'print the full name (docker.io/library/nginx@…) instead of the short one')
     .option('--keep-tag', 'keep the tag next to the digest (nginx:1.27@sha256:…)')
     .action(async (image: string, opts: PinOptions, cmd: Command) => {
-      const { createRegistryClient, commands } = await registry();
-      await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.pinCommand(c, image, opts)),
-      );
+      const commands = await registry();
+      await runWithClient(cmd, io, createRegistryClient, (c) => commands.pinCommand(c, image, opts));
     });
 
   program
@@ -171,10 +150,8 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .argument('<image>', 'image reference')
     .addOption(platformOption())
     .action(async (image: string, opts: { platform?: string }, cmd: Command) => {
-      const { createRegistryClient, commands } = await registry();
-      await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.digestCommand(c, image, opts)),
-      );
+      const commands = await registry();
+      await runWithClient(cmd, io, createRegistryClient, (c) => commands.digestCommand(c, image, opts));
     });
 
   program
@@ -183,10 +160,8 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .argument('<image>', 'image reference')
     .option('--artifact-type <type>', 'only referrers of this artifact type')
     .action(async (image: string, opts: { artifactType?: string }, cmd: Command) => {
-      const { createRegistryClient, commands } = await registry();
-      await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) => commands.referrersCommand(c, image, opts)),
-      );
+      const commands = await registry();
+      await runWithClient(cmd, io, createRegistryClient, (c) => commands.referrersCommand(c, image, opts));
     });
 
   program
@@ -196,11 +171,9 @@ Credentials: DOCKER_HUB_USER/DOCKER_HUB_TOKEN, DOCKERHUB_USERNAME/DOCKERHUB_TOKE
     .argument('<digest>', 'blob digest, e.g. sha256:…')
     .option('-o, --output <file>', 'write to this file (atomically, after verification)')
     .action(async (repo: string, digest: string, opts: { output?: string }, cmd: Command) => {
-      const { createRegistryClient, commands } = await registry();
-      await run(cmd, io, async (g) =>
-        withClient(createRegistryClient(g), (c) =>
-          commands.blobCommand(c, repo, digest, { output: opts.output, stdoutIsTTY: io.isTTY }),
-        ),
+      const commands = await registry();
+      await runWithClient(cmd, io, createRegistryClient, (c) =>
+        commands.blobCommand(c, repo, digest, { output: opts.output, stdoutIsTTY: io.isTTY }),
       );
     });
 

@@ -27,6 +27,9 @@ export function table(headers: string[], rows: Array<Array<string | number | und
     .join('\n')}\n`;
 }
 
+/** Unknown stays undefined: keyValues skips it, table prints `-`. */
+export const yesNo = (v: boolean | undefined) => (v === undefined ? undefined : v ? 'yes' : 'no');
+
 /** `Key:   value` lines, skipping empty values. */
 export function keyValues(pairs: Array<[string, string | number | undefined]>): string {
   const shown = pairs.filter(([, v]) => v !== undefined && v !== '');

@@ -1,7 +1,7 @@
 /** Registers the commands for login, logout, jwt, search, the current user's organizations. Command modules load lazily inside actions. */
 import { type Command, Option } from 'commander';
-import { run, withClient } from '../action.js';
-import type { GlobalOptions } from '../context.js';
+import { run, runWithClient } from '../action.js';
+import { createHubClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
 import type { LoginInput } from './account.js';
 
@@ -12,19 +12,12 @@ export interface AccountIO extends ProgramIO {
   stdinIsTTY?: boolean;
 }
 
-type Globals = GlobalOptions & { hubUrl?: string };
-
 function loginInput(io: AccountIO): LoginInput {
   return {
     readStdin: io.readStdin ?? (async () => (await import('../terminal-input.js')).readAll()),
     prompt: io.prompt ?? (async (q, hidden) => (await import('../terminal-input.js')).ask(q, hidden)),
     interactive: io.stdinIsTTY ?? Boolean(process.stdin.isTTY),
   };
-}
-
-async function hubClient(g: Globals) {
-  const { HubClient } = await import('../../hub/index.js');
-  return new HubClient({ baseUrl: g.hubUrl });
 }
 
 export function registerAccountCommands(program: Command, io: AccountIO): void {
@@ -50,7 +43,7 @@ export function registerAccountCommands(program: Command, io: AccountIO): void {
           );
         }
         const { loginCommand } = await import('./account.js');
-        await run(cmd, io, (g: Globals) =>
+        await run(cmd, io, (g) =>
           loginCommand(loginInput(io), {
             username: f.username,
             passwordStdin: f.passwordStdin,
@@ -90,7 +83,7 @@ code from your authenticator app); a personal access token needs no code.`,
     )
     .action(async (f: { legacy?: boolean; otp?: string }, cmd: Command) => {
       const { jwtCommand } = await import('./jwt.js');
-      await run(cmd, io, async (g: Globals) => withClient(await hubClient(g), (h) => jwtCommand(h, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => jwtCommand(h, f));
     });
 
   program
@@ -102,9 +95,7 @@ code from your authenticator app); a personal access token needs no code.`,
     .addOption(new Option('--type <type>', 'kind of content').choices(['image', 'plugin', 'extension']))
     .action(async (term: string, f: { limit?: string; official?: boolean; type?: string }, cmd: Command) => {
       const { searchCommand } = await import('./account.js');
-      await run(cmd, io, async (g: Globals) =>
-        withClient(await hubClient(g), (h) => searchCommand(h, term, f)),
-      );
+      await runWithClient(cmd, io, createHubClient, (h) => searchCommand(h, term, f));
     });
 
   program
@@ -114,6 +105,6 @@ code from your authenticator app); a personal access token needs no code.`,
     .option('--page-size <n>', 'organizations per page (1-100)')
     .action(async (f: { all?: boolean; pageSize?: string }, cmd: Command) => {
       const { orgsCommand } = await import('./account.js');
-      await run(cmd, io, async (g: Globals) => withClient(await hubClient(g), (h) => orgsCommand(h, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => orgsCommand(h, f));
     });
 }

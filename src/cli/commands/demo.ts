@@ -17,6 +17,7 @@ import { HubClient } from '../../hub/client.js';
 import { RegistryClient } from '../../registry/client.js';
 import { inspectImage } from '../../registry/inspect.js';
 import { pushImage } from '../../registry/transfer/push.js';
+import { shortDigest } from '../render.js';
 
 export interface DemoOptions {
   /** Default `auto`; `none` is refused (the tour needs a registry). */
@@ -30,8 +31,6 @@ export interface DemoOptions {
 export const DEMO_USER = 'demo';
 export const DEMO_REPOSITORY = 'hello';
 const DEMO_TAG = 'v1';
-
-const short = (digest: string) => `${digest.slice(0, 19)}…`;
 
 async function waitUntil(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
   const start = Date.now();
@@ -83,7 +82,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
 
     const ref = `${reg.host}/${DEMO_USER}/${DEMO_REPOSITORY}:${DEMO_TAG}`;
     const pushed = await pushImage(registry, image.dir, ref);
-    step('push', `pushed ${ref} (${short(pushed.digest)}, ${pushed.uploaded} blobs uploaded)`);
+    step('push', `pushed ${ref} (${shortDigest(pushed.digest)}…, ${pushed.uploaded} blobs uploaded)`);
 
     const ms = await waitUntil('the push notification', timeout, () =>
       hub!.tags.exists(DEMO_USER, DEMO_REPOSITORY, DEMO_TAG),
@@ -91,7 +90,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const tag = await hub.tags.get(DEMO_USER, DEMO_REPOSITORY, DEMO_TAG);
     step(
       'hub-tags',
-      `Hub API lists ${DEMO_TAG} → ${short(String(tag.digest))} pushed by ${tag.last_updater_username} (registry event, ${ms} ms after the push)`,
+      `Hub API lists ${DEMO_TAG} → ${shortDigest(String(tag.digest))}… pushed by ${tag.last_updater_username} (registry event, ${ms} ms after the push)`,
     );
 
     const tags = await registry.tags.list(`${reg.host}/${DEMO_USER}/${DEMO_REPOSITORY}`).toArray();
@@ -101,7 +100,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const m = info.manifests[0];
     step(
       'inspect',
-      `${short(info.digest)} ${info.mediaType}, ${m?.platform ?? 'no platform'}, ${m?.layers.length ?? 0} layer(s), ${m?.totalLayerSize ?? 0} bytes`,
+      `${shortDigest(info.digest)}… ${info.mediaType}, ${m?.platform ?? 'no platform'}, ${m?.layers.length ?? 0} layer(s), ${m?.totalLayerSize ?? 0} bytes`,
     );
 
     await registry.manifests.delete(ref);

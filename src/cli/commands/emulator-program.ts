@@ -1,9 +1,9 @@
 /** Registers the commands for the local Docker Hub emulator and the offline demo. Command modules load lazily inside actions. */
 import { type Command, Option } from 'commander';
+import { collect } from '../action.js';
 import type { ProgramIO } from '../program.js';
 import type { EmulatorFlags } from './emulator.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 const registryModes = ['auto', 'distribution', 'builtin', 'none'];
 
 export function registerEmulatorCommands(program: Command, io: ProgramIO): void {
@@ -17,12 +17,12 @@ export function registerEmulatorCommands(program: Command, io: ProgramIO): void 
     .option('--seed <file>', 'JSON seed: { users, orgs, repositories, webhooks }')
     .option('--persist <file>', 'load the state from this file if it exists, save it after every change')
     .addOption(
+      // No commander default: emulatorOptions reads absent as auto, so a mode given beside
+      // --registry-url can be told apart (a conflict).
       new Option(
         '--registry <mode>',
-        'registry beside the emulator (auto: distribution if on PATH, else built-in)',
-      )
-        .choices(registryModes)
-        .default('auto'),
+        'registry beside the emulator (default: auto, i.e. distribution if on PATH, else built-in)',
+      ).choices(registryModes),
     )
     .option('--registry-port <n>', 'registry port (default: any free port)')
     .option('--registry-url <url>', 'use a registry you run instead (nothing is spawned)')
@@ -33,14 +33,9 @@ export function registerEmulatorCommands(program: Command, io: ProgramIO): void 
       collect,
     )
     .option('--latency <ms>', 'added latency per Hub API request')
-    .action(async (f: EmulatorFlags, cmd: Command) => {
+    .action(async (f: EmulatorFlags) => {
       const { serveEmulator } = await import('./emulator.js');
-      // --registry-url replaces the default mode; an explicit --registry with it is a conflict.
-      const explicit = cmd.getOptionValueSource('registry') === 'cli';
-      await serveEmulator(io, {
-        ...f,
-        registry: explicit ? f.registry : f.registryUrl ? undefined : f.registry,
-      });
+      await serveEmulator(io, f);
     });
 
   program

@@ -1,7 +1,7 @@
 /** Registers the Hub management commands. Command modules load lazily. */
 import type { Command } from 'commander';
-import { run, withClient } from '../action.js';
-import type { GlobalOptions } from '../context.js';
+import { runConfirmed, runWithClient } from '../action.js';
+import { createHubClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
 
 interface Flags {
@@ -15,22 +15,7 @@ interface Flags {
   force?: boolean;
 }
 
-async function load() {
-  const [hubModule, commands, values] = await Promise.all([
-    import('../../hub/index.js'),
-    import('./hub.js'),
-    import('./cli-values.js'),
-  ]);
-  return { hubModule, commands, values };
-}
-
-function hubClient(
-  m: Awaited<ReturnType<typeof load>>,
-  g: GlobalOptions & { hubUrl?: string },
-  allowDestructive = false,
-) {
-  return new m.hubModule.HubClient({ baseUrl: g.hubUrl, allowDestructive: allowDestructive || undefined });
-}
+const load = () => import('./hub.js');
 
 /** Help of the `exists` commands: the exit status is the answer. */
 const existsHelp = (example: string, what: string) => `
@@ -50,7 +35,7 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .description('show who the configured Docker Hub credentials belong to (decoded from the JWT)')
     .action(async (_f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.whoamiCommand(h)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.whoamiCommand(h));
     });
 
   const repo = program.command('repo').description('Docker Hub repositories');
@@ -64,9 +49,7 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('--ordering <field>', 'name, -name, last_updated, -last_updated, pull_count, -pull_count')
     .action(async (namespace: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) =>
-        withClient(hubClient(m, g), (h) => m.commands.repoListCommand(h, namespace, f)),
-      );
+      await runWithClient(cmd, io, createHubClient, (h) => m.repoListCommand(h, namespace, f));
     });
   repo
     .command('show')
@@ -74,7 +57,7 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .argument('<namespace/repository>')
     .action(async (arg: string, _f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoShowCommand(h, arg)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.repoShowCommand(h, arg));
     });
   repo
     .command('exists')
@@ -83,7 +66,7 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .addHelpText('after', existsHelp('repo exists acme/app', 'the repository'))
     .action(async (arg: string, _f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoExistsCommand(h, arg)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.repoExistsCommand(h, arg));
     });
   repo
     .command('create')
@@ -94,7 +77,7 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('--private', 'make it private')
     .action(async (arg: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoCreateCommand(h, arg, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.repoCreateCommand(h, arg, f));
     });
   repo
     .command('update')
@@ -104,7 +87,7 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('--full-description <markdown>', 'overview (README)')
     .action(async (arg: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.repoUpdateCommand(h, arg, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.repoUpdateCommand(h, arg, f));
     });
   repo
     .command('rm')
@@ -113,14 +96,16 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (arg: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await m.values.confirmOrRefuse(
-        `Delete repository ${arg} and all its tags? This cannot be undone.`,
-        f.force,
-        io.confirm,
-        'delete',
-      );
-      await run(cmd, io, (g) =>
-        withClient(hubClient(m, g, true), (h) => m.commands.repoDeleteCommand(h, arg)),
+      await runConfirmed(
+        cmd,
+        io,
+        {
+          question: `Delete repository ${arg} and all its tags? This cannot be undone.`,
+          action: 'delete',
+          force: f.force,
+        },
+        createHubClient,
+        (h) => m.repoDeleteCommand(h, arg),
       );
     });
 
@@ -135,7 +120,7 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('--page-size <n>', 'tags per page (1-100)')
     .action(async (arg: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.hubTagListCommand(h, arg, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.hubTagListCommand(h, arg, f));
     });
   tag
     .command('show')
@@ -143,7 +128,7 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .argument('<namespace/repository:tag>')
     .action(async (arg: string, _f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.hubTagShowCommand(h, arg)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.hubTagShowCommand(h, arg));
     });
   tag
     .command('exists')
@@ -154,7 +139,7 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .addHelpText('after', existsHelp('hub-tag exists acme/app:1.0', 'the tag (without :TAG, any tag)'))
     .action(async (arg: string, _f: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) => withClient(hubClient(m, g), (h) => m.commands.hubTagExistsCommand(h, arg)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.hubTagExistsCommand(h, arg));
     });
   tag
     .command('rm')
@@ -163,14 +148,12 @@ export function registerHubCommands(program: Command, io: ProgramIO): void {
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (arg: string, f: Flags, cmd: Command) => {
       const m = await load();
-      await m.values.confirmOrRefuse(
-        `Delete tag ${arg}? This cannot be undone.`,
-        f.force,
-        io.confirm,
-        'delete',
-      );
-      await run(cmd, io, (g) =>
-        withClient(hubClient(m, g, true), (h) => m.commands.hubTagDeleteCommand(h, arg)),
+      await runConfirmed(
+        cmd,
+        io,
+        { question: `Delete tag ${arg}? This cannot be undone.`, action: 'delete', force: f.force },
+        createHubClient,
+        (h) => m.hubTagDeleteCommand(h, arg),
       );
     });
 }

@@ -1,22 +1,18 @@
 /** Registers the commands for organizations: settings, members, invites, teams; repository permissions and immutable tags. Command modules load lazily inside actions. */
 import type { Command } from 'commander';
 import type { HubClient } from '../../hub/index.js';
-import { run, withClient } from '../action.js';
-import type { GlobalOptions } from '../context.js';
+import { collect, runConfirmed, runWithClient } from '../action.js';
+import { createHubClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
 import type { CommandResult } from './registry-read.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 async function load() {
-  const [hubModule, org, team, repoAdmin, confirm] = await Promise.all([
-    import('../../hub/index.js'),
+  const [org, team, repoAdmin] = await Promise.all([
     import('./org.js'),
     import('./team.js'),
     import('./repo-admin.js'),
-    import('./cli-values.js'),
   ]);
-  return { hubModule, org, team, repoAdmin, confirm };
+  return { org, team, repoAdmin };
 }
 type Modules = Awaited<ReturnType<typeof load>>;
 
@@ -41,32 +37,23 @@ interface Flags {
   rule?: string[];
 }
 
+type Fn = (hub: HubClient, m: Modules) => Promise<CommandResult>;
+
 export function registerOrgCommands(program: Command, io: ProgramIO): void {
-  /** Runs a command with a Hub client; `destructive` only after the user confirmed (or forced) it. */
-  const act = (
-    cmd: Command,
-    fn: (hub: HubClient, m: Modules) => Promise<CommandResult>,
-    destructive = false,
-  ): Promise<void> =>
-    run(cmd, io, async (g: GlobalOptions & { hubUrl?: string }) => {
-      const m = await load();
-      const client = new m.hubModule.HubClient({
-        baseUrl: g.hubUrl,
-        allowDestructive: destructive || undefined,
-      });
-      return withClient(client, (h) => fn(h, m));
-    });
-  /** Asks first (or takes --force), then runs the command as destructive. */
+  /** Loads the command modules, then runs `fn` with a Hub client; actConfirmed asks first. */
+  const act = async (cmd: Command, fn: Fn) => {
+    const m = await load();
+    await runWithClient(cmd, io, createHubClient, (h) => fn(h, m));
+  };
   const actConfirmed = async (
     cmd: Command,
     question: string,
     action: string,
     force: boolean | undefined,
-    fn: (hub: HubClient, m: Modules) => Promise<CommandResult>,
+    fn: Fn,
   ) => {
     const m = await load();
-    await m.confirm.confirmOrRefuse(question, force, io.confirm, action);
-    await act(cmd, fn, true);
+    await runConfirmed(cmd, io, { question, action, force }, createHubClient, (h) => fn(h, m));
   };
 
   const org = program.command('org').description('Docker Hub organizations: settings, members, invites');

@@ -17,11 +17,9 @@ import type {
   OrgSettings,
   OrgSettingsChanges,
 } from '../../hub/index.js';
-import { keyValues, table } from '../render.js';
+import { keyValues, table, yesNo } from '../render.js';
 import { listed, listPageSize } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
-
-const yesNo = (v: boolean | undefined) => (v === undefined ? undefined : v ? 'yes' : 'no');
 
 function onOff(flag: string, value: string | undefined): boolean | undefined {
   if (value === undefined) return undefined;

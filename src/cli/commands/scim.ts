@@ -7,16 +7,11 @@ import type {
   ScimServiceProviderConfig,
   ScimUser,
 } from '../../hub/index.js';
-import { keyValues, table } from '../render.js';
+import { keyValues, table, yesNo } from '../render.js';
 import { booleanFlag, integerFlag, listed } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
 
-const supported = (v: unknown) =>
-  (v as { supported?: boolean } | undefined)?.supported === undefined
-    ? undefined
-    : (v as { supported: boolean }).supported
-      ? 'yes'
-      : 'no';
+const supported = (v: unknown) => yesNo((v as { supported?: boolean } | undefined)?.supported);
 
 export async function scimConfigCommand(scim: ScimClient): Promise<CommandResult<ScimServiceProviderConfig>> {
   const data = await scim.serviceProviderConfig();
@@ -89,7 +84,7 @@ function userText(u: ScimUser): string {
     ['User name', u.userName],
     ['Docker ID', u.displayName],
     ['Name', fullName(u)],
-    ['Active', u.active === undefined ? undefined : u.active ? 'yes' : 'no'],
+    ['Active', yesNo(u.active)],
     ['Emails', u.emails?.map((e) => e.value).join(', ')],
     ['Created', u.meta?.created],
     ['Modified', u.meta?.lastModified],
@@ -121,16 +116,19 @@ export async function scimUserShowCommand(scim: ScimClient, id: string): Promise
   return { data, text: () => userText(data) };
 }
 
+/** A SCIM name only when --given-name or --family-name was given. */
+function nameOf(f: { givenName?: string; familyName?: string }) {
+  return f.givenName !== undefined || f.familyName !== undefined
+    ? { givenName: f.givenName, familyName: f.familyName }
+    : undefined;
+}
+
 export async function scimUserCreateCommand(
   scim: ScimClient,
   userName: string,
   f: { givenName?: string; familyName?: string; dockerId?: string },
 ): Promise<CommandResult<ScimUser>> {
-  const name =
-    f.givenName !== undefined || f.familyName !== undefined
-      ? { givenName: f.givenName, familyName: f.familyName }
-      : undefined;
-  const data = await scim.users.create({ userName, name, displayName: f.dockerId });
+  const data = await scim.users.create({ userName, name: nameOf(f), displayName: f.dockerId });
   return { data, text: () => `provisioned ${data.userName} as ${data.displayName}\n${userText(data)}` };
 }
 
@@ -150,13 +148,9 @@ export async function scimUserReplaceCommand(
   active: boolean,
   f: { givenName?: string; familyName?: string; email?: string },
 ): Promise<CommandResult<ScimUser>> {
-  const name =
-    f.givenName !== undefined || f.familyName !== undefined
-      ? { givenName: f.givenName, familyName: f.familyName }
-      : undefined;
   const data = await scim.users.replace(id, {
     active,
-    name,
+    name: nameOf(f),
     emails: f.email === undefined ? undefined : [{ value: f.email, primary: true }],
   });
   return {

@@ -19,7 +19,6 @@ import {
   type ScoutClient,
   SEVERITIES,
   type Severity,
-  type Vulnerability,
   type VulnerabilityCounts,
   type VulnerabilityReport,
 } from '../../scout/index.js';
@@ -88,8 +87,8 @@ export interface CvesFlags extends ImageFlags {
   exitCode?: boolean;
 }
 
-function packageName(v: Vulnerability): string {
-  return v.package.namespace ? `${v.package.namespace}/${v.package.name}` : v.package.name;
+function packageName(p: { name: string; namespace?: string }): string {
+  return p.namespace ? `${p.namespace}/${p.name}` : p.name;
 }
 
 export async function cvesCommand(
@@ -122,7 +121,7 @@ export async function cvesCommand(
         v.id,
         v.severity,
         v.cvssScore?.toFixed(1),
-        packageName(v),
+        packageName(v.package),
         v.installedVersion,
         v.fixedVersion ?? 'not fixed',
         v.advisoryUrls.join(' '),
@@ -289,16 +288,14 @@ export async function compareCommand(
           `${change('total')} (${(['critical', 'high', 'medium', 'low'] as const).map((s) => `${s} ${change(s)}`).join(', ')})`,
         ],
       ]);
-      const pkgName = (x: { name: string; namespace?: string }) =>
-        x.namespace ? `${x.namespace}/${x.name}` : x.name;
       const pkgRows = [
-        ...p.added.map((x) => ['+', pkgName(x), x.type, undefined, x.version]),
-        ...p.removed.map((x) => ['-', pkgName(x), x.type, x.version, undefined]),
-        ...p.changed.map((x) => ['~', pkgName(x), x.type, x.from, x.to]),
+        ...p.added.map((x) => ['+', packageName(x), x.type, undefined, x.version]),
+        ...p.removed.map((x) => ['-', packageName(x), x.type, x.version, undefined]),
+        ...p.changed.map((x) => ['~', packageName(x), x.type, x.from, x.to]),
       ];
       const vulnRows = [
-        ...v.added.map((x) => ['+', x.id, x.severity, packageName(x), x.installedVersion]),
-        ...v.removed.map((x) => ['-', x.id, x.severity, packageName(x), x.installedVersion]),
+        ...v.added.map((x) => ['+', x.id, x.severity, packageName(x.package), x.installedVersion]),
+        ...v.removed.map((x) => ['-', x.id, x.severity, packageName(x.package), x.installedVersion]),
         ...v.changed.map((x) => [
           '~',
           x.id,

@@ -1,27 +1,11 @@
 /** Registers the commands for personal and organization access tokens, audit logs, SCIM. Command modules load lazily inside actions. */
 import type { Command } from 'commander';
-import { run, withClient } from '../action.js';
-import type { GlobalOptions } from '../context.js';
+import type { ScimClient } from '../../hub/index.js';
+import { collect, runConfirmed, runWithClient } from '../action.js';
+import { createHubClient, createScimClient } from '../context.js';
 import type { ProgramIO } from '../program.js';
 
-type Globals = GlobalOptions & { hubUrl?: string };
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-async function hub(g: Globals, allowDestructive = false) {
-  const { HubClient } = await import('../../hub/index.js');
-  return new HubClient({ baseUrl: g.hubUrl, allowDestructive: allowDestructive || undefined });
-}
-
-/** SCIM calls take the organization's SCIM token from DOCKERHUB_SCIM_TOKEN: never from an argument. */
-async function scim(g: Globals, allowDestructive = false) {
-  const { ScimClient } = await import('../../hub/index.js');
-  return new ScimClient({ baseUrl: g.hubUrl, allowDestructive: allowDestructive || undefined });
-}
-
 const tokens = () => import('./tokens.js');
-const confirmAction = async (question: string, action: string, force: boolean | undefined, io: ProgramIO) =>
-  (await import('./cli-values.js')).confirmOrRefuse(question, force, io.confirm, action);
 
 interface Flags {
   all?: boolean;
@@ -44,7 +28,7 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
     .option('--page-size <n>', 'tokens per page (1-100)')
     .action(async (f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.tokenListCommand(h, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.tokenListCommand(h, f));
     });
   token
     .command('create')
@@ -54,7 +38,7 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
     .option('--expires <date>', 'expiry date or date-time (default: never)')
     .action(async (f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.tokenCreateCommand(h, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.tokenCreateCommand(h, f));
       io.stderr(m.ONE_TIME_WARNING);
     });
   token
@@ -63,7 +47,7 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
     .argument('<uuid>')
     .action(async (uuid: string, _f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.tokenShowCommand(h, uuid)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.tokenShowCommand(h, uuid));
     });
   token
     .command('update')
@@ -73,7 +57,7 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
     .option('--active <true|false>', 'whether the token works')
     .action(async (uuid: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.tokenUpdateCommand(h, uuid, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.tokenUpdateCommand(h, uuid, f));
     });
   token
     .command('rm')
@@ -82,13 +66,17 @@ function registerPersonalTokens(program: Command, io: ProgramIO): void {
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (uuid: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await confirmAction(
-        `Delete access token ${uuid}? This cannot be undone.`,
-        'delete a token',
-        f.force,
+      await runConfirmed(
+        cmd,
         io,
+        {
+          question: `Delete access token ${uuid}? This cannot be undone.`,
+          action: 'delete a token',
+          force: f.force,
+        },
+        createHubClient,
+        (h) => m.tokenDeleteCommand(h, uuid),
       );
-      await run(cmd, io, async (g) => withClient(await hub(g, true), (h) => m.tokenDeleteCommand(h, uuid)));
     });
 }
 
@@ -104,7 +92,7 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
     .option('--page-size <n>', 'tokens per page (1-100)')
     .action(async (org: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.orgTokenListCommand(h, org, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.orgTokenListCommand(h, org, f));
     });
   oat
     .command('create')
@@ -120,7 +108,7 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
     .option('--expires <date>', 'expiry date or date-time (default: never)')
     .action(async (org: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.orgTokenCreateCommand(h, org, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.orgTokenCreateCommand(h, org, f));
       io.stderr(m.ONE_TIME_WARNING);
     });
   oat
@@ -130,7 +118,7 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
     .argument('<id>')
     .action(async (org: string, id: string, _f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.orgTokenShowCommand(h, org, id)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.orgTokenShowCommand(h, org, id));
     });
   oat
     .command('update')
@@ -143,9 +131,7 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
     .option('--resource <type:path=scopes>', 'replaces the resources (repeatable)', collect)
     .action(async (org: string, id: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await run(cmd, io, async (g) =>
-        withClient(await hub(g), (h) => m.orgTokenUpdateCommand(h, org, id, f)),
-      );
+      await runWithClient(cmd, io, createHubClient, (h) => m.orgTokenUpdateCommand(h, org, id, f));
     });
   oat
     .command('rm')
@@ -155,14 +141,16 @@ function registerOrgTokens(program: Command, io: ProgramIO): void {
     .option('-f, --force', 'do not ask for confirmation')
     .action(async (org: string, id: string, f: Flags, cmd: Command) => {
       const m = await tokens();
-      await confirmAction(
-        `Delete access token ${id} of ${org}? This cannot be undone.`,
-        'delete a token',
-        f.force,
+      await runConfirmed(
+        cmd,
         io,
-      );
-      await run(cmd, io, async (g) =>
-        withClient(await hub(g, true), (h) => m.orgTokenDeleteCommand(h, org, id)),
+        {
+          question: `Delete access token ${id} of ${org}? This cannot be undone.`,
+          action: 'delete a token',
+          force: f.force,
+        },
+        createHubClient,
+        (h) => m.orgTokenDeleteCommand(h, org, id),
       );
     });
 }
@@ -182,7 +170,7 @@ function registerAudit(program: Command, io: ProgramIO): void {
     .option('--page-size <n>', 'events per page (1-100)')
     .action(async (account: string, f: Record<string, string | boolean>, cmd: Command) => {
       const m = await import('./audit.js');
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.auditListCommand(h, account, f)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.auditListCommand(h, account, f));
     });
   audit
     .command('actions')
@@ -190,7 +178,7 @@ function registerAudit(program: Command, io: ProgramIO): void {
     .argument('<account>', 'organization or user')
     .action(async (account: string, _f: Flags, cmd: Command) => {
       const m = await import('./audit.js');
-      await run(cmd, io, async (g) => withClient(await hub(g), (h) => m.auditActionsCommand(h, account)));
+      await runWithClient(cmd, io, createHubClient, (h) => m.auditActionsCommand(h, account));
     });
 }
 
@@ -217,7 +205,7 @@ function registerScim(program: Command, io: ProgramIO): void {
     .description('what the SCIM service supports')
     .action(async (_f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimConfigCommand(s)));
+      await runWithClient(cmd, io, createScimClient, (s) => m.scimConfigCommand(s));
     });
   group
     .command('resource-types')
@@ -225,7 +213,7 @@ function registerScim(program: Command, io: ProgramIO): void {
     .argument('[name]')
     .action(async (name: string | undefined, _f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimResourceTypesCommand(s, name)));
+      await runWithClient(cmd, io, createScimClient, (s) => m.scimResourceTypesCommand(s, name));
     });
   group
     .command('schemas')
@@ -233,7 +221,7 @@ function registerScim(program: Command, io: ProgramIO): void {
     .argument('[id]')
     .action(async (id: string | undefined, _f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimSchemasCommand(s, id)));
+      await runWithClient(cmd, io, createScimClient, (s) => m.scimSchemasCommand(s, id));
     });
   const users = group.command('users').description('users provisioned in the organization');
   users
@@ -245,7 +233,7 @@ function registerScim(program: Command, io: ProgramIO): void {
     .option('--all', 'walk every page')
     .action(async (f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimUserListCommand(s, f)));
+      await runWithClient(cmd, io, createScimClient, (s) => m.scimUserListCommand(s, f));
     });
   users
     .command('show')
@@ -253,7 +241,7 @@ function registerScim(program: Command, io: ProgramIO): void {
     .argument('<id>')
     .action(async (id: string, _f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimUserShowCommand(s, id)));
+      await runWithClient(cmd, io, createScimClient, (s) => m.scimUserShowCommand(s, id));
     });
   users
     .command('create')
@@ -264,7 +252,7 @@ function registerScim(program: Command, io: ProgramIO): void {
     .option('--docker-id <username>', 'username for a new account')
     .action(async (email: string, f: ScimFlags, cmd: Command) => {
       const m = await commands();
-      await run(cmd, io, async (g) => withClient(await scim(g), (s) => m.scimUserCreateCommand(s, email, f)));
+      await runWithClient(cmd, io, createScimClient, (s) => m.scimUserCreateCommand(s, email, f));
     });
   users
     .command('replace')
@@ -278,16 +266,20 @@ function registerScim(program: Command, io: ProgramIO): void {
     .action(async (id: string, f: ScimFlags, cmd: Command) => {
       const m = await commands();
       const active = m.parseActive(f.active);
-      if (!active)
-        await confirmAction(
-          `Deactivate SCIM user ${id}? This removes them from the organization.`,
-          'deactivate a user',
-          f.force,
+      const replace = (s: ScimClient) => m.scimUserReplaceCommand(s, id, active, f);
+      if (active) await runWithClient(cmd, io, createScimClient, replace);
+      else
+        await runConfirmed(
+          cmd,
           io,
+          {
+            question: `Deactivate SCIM user ${id}? This removes them from the organization.`,
+            action: 'deactivate a user',
+            force: f.force,
+          },
+          createScimClient,
+          replace,
         );
-      await run(cmd, io, async (g) =>
-        withClient(await scim(g, !active), (s) => m.scimUserReplaceCommand(s, id, active, f)),
-      );
     });
 }
 

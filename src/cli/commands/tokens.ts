@@ -12,7 +12,7 @@ import type {
   PatScope,
 } from '../../hub/index.js';
 import { toDateTime } from '../../hub/index.js';
-import { keyValues, table } from '../render.js';
+import { keyValues, table, yesNo } from '../render.js';
 import { booleanFlag, listed, listPageSize } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
 
@@ -24,7 +24,6 @@ export interface ListFlags {
 }
 
 const expiry = (v: string | undefined) => (v === undefined ? undefined : toDateTime(v, '--expires'));
-const yesNo = (v: boolean | undefined) => (v === undefined ? undefined : v ? 'yes' : 'no');
 
 // ---- personal access tokens ---------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 /** Registers pull, push, copy, tag and delete on the program. Command modules load lazily. */
 import { type Command, Option } from 'commander';
-import { run, withClient } from '../action.js';
-import type { GlobalOptions } from '../context.js';
+import { run, runWithClient, withClient } from '../action.js';
+import { createRegistryClient, type GlobalOptions } from '../context.js';
 import type { ProgramIO } from '../program.js';
 import type { ProgressRenderer } from '../progress.js';
 
@@ -14,12 +14,8 @@ interface Flags {
 }
 
 async function load() {
-  const [context, commands, progress] = await Promise.all([
-    import('../context.js'),
-    import('./transfer.js'),
-    import('../progress.js'),
-  ]);
-  return { context, commands, progress };
+  const [commands, progress] = await Promise.all([import('./transfer.js'), import('../progress.js')]);
+  return { commands, progress };
 }
 
 /**
@@ -80,10 +76,8 @@ export function registerTransferCommands(program: Command, io: ProgramIO): void 
     .addOption(conc())
     .addOption(quiet())
     .action((image: string, dir: string, flags: Flags, cmd: Command) =>
-      transfer(io, cmd, flags, (m, g, ctx) =>
-        withClient(m.context.createRegistryClient(g), (c) =>
-          m.commands.pullCommand(c, image, dir, flags, ctx),
-        ),
+      transfer(io, cmd, flags, async (m, g, ctx) =>
+        withClient(await createRegistryClient(g), (c) => m.commands.pullCommand(c, image, dir, flags, ctx)),
       ),
     );
 
@@ -95,8 +89,8 @@ export function registerTransferCommands(program: Command, io: ProgramIO): void 
     .addOption(conc())
     .addOption(quiet())
     .action((layout: string, image: string, flags: Flags, cmd: Command) =>
-      transfer(io, cmd, flags, (m, g, ctx) =>
-        withClient(m.context.createRegistryClient(g), (c) =>
+      transfer(io, cmd, flags, async (m, g, ctx) =>
+        withClient(await createRegistryClient(g), (c) =>
           m.commands.pushCommand(c, layout, image, flags, ctx),
         ),
       ),
@@ -112,8 +106,8 @@ export function registerTransferCommands(program: Command, io: ProgramIO): void 
     .option('--referrers', 'also copy signatures, SBOMs and attestations that refer to the image')
     .addOption(quiet())
     .action((source: string, destination: string, flags: Flags, cmd: Command) =>
-      transfer(io, cmd, flags, (m, g, ctx) =>
-        withClient(m.context.createRegistryClient(g), (c) =>
+      transfer(io, cmd, flags, async (m, g, ctx) =>
+        withClient(await createRegistryClient(g), (c) =>
           m.commands.copyCommand(c, source, destination, flags, ctx),
         ),
       ),
@@ -126,9 +120,7 @@ export function registerTransferCommands(program: Command, io: ProgramIO): void 
     .argument('<new-tag>', 'the new tag')
     .action(async (image: string, newTag: string, _flags: Flags, cmd: Command) => {
       const m = await load();
-      await run(cmd, io, (g) =>
-        withClient(m.context.createRegistryClient(g), (c) => m.commands.tagCommand(c, image, newTag)),
-      );
+      await runWithClient(cmd, io, createRegistryClient, (c) => m.commands.tagCommand(c, image, newTag));
     });
 
   program
@@ -146,9 +138,9 @@ export function registerTransferCommands(program: Command, io: ProgramIO): void 
             'refusing to delete without confirmation: run in a terminal or pass --force',
           );
         });
-      await run(cmd, io, (g) =>
+      await run(cmd, io, async (g) =>
         // Confirmation (or --force) is the CLI's consent for a destructive operation.
-        withClient(m.context.createRegistryClient({ ...g, allowDestructive: true }), (c) =>
+        withClient(await createRegistryClient({ ...g, allowDestructive: true }), (c) =>
           m.commands.deleteCommand(c, image, confirm, flags.force ?? false),
         ),
       );

@@ -14,6 +14,7 @@ import {
   tagImage,
 } from '../../registry/index.js';
 import { formatBytes, keyValues } from '../render.js';
+import { integerFlag } from './cli-values.js';
 import type { CommandResult } from './registry-read.js';
 
 export interface TransferFlags {
@@ -22,13 +23,7 @@ export interface TransferFlags {
   referrers?: boolean;
 }
 
-function concurrency(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64)
-    throw new ValidationError(`--concurrency must be an integer from 1 to 64, got "${value}"`);
-  return n;
-}
+const concurrency = (value: string | undefined) => integerFlag('--concurrency', value, 1, 64);
 
 export async function pullCommand(
   client: RegistryClient,

@@ -1,5 +1,6 @@
 /** Registers `dockerhub webhooks listen`. The command module is imported only when it runs. */
 import type { Command } from 'commander';
+import { onStop } from '../action.js';
 import type { ProgramIO } from '../program.js';
 import type { ListenFlags } from './webhooks.js';
 
@@ -35,22 +36,17 @@ secret-path URL (through an HTTPS proxy or tunnel), or put something that authen
     )
     .action(async (flags: ListenFlags) => {
       const { listenCommand } = await import('./webhooks.js');
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      // `once`: a second Ctrl-C gets Node's default behaviour and ends the process at once.
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const stop = onStop(io.signal);
       try {
         await listenCommand(flags, {
           stdout: io.stdout,
           stderr: io.stderr,
           env: process.env,
-          signal: io.signal ? AbortSignal.any([io.signal, controller.signal]) : controller.signal,
+          signal: stop.signal,
           onListening: io.onListening,
         });
       } finally {
-        process.removeListener('SIGINT', stop);
-        process.removeListener('SIGTERM', stop);
+        stop.dispose();
       }
     });
 }
