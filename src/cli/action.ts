@@ -71,32 +71,3 @@ export async function runConfirmed<C extends Closable>(
   await confirmOrRefuse(ask.question, ask.force, io.confirm, ask.action);
   await runWithClient(cmd, io, (g) => makeClient(g, true), fn);
 }
-
-/**
- * Stopped by the first Ctrl-C, SIGTERM or `signal` (tests). The process listeners go at once, so a
- * second signal gets Node's default behaviour and ends the process. `dispose` if it never stops.
- */
-export function onStop(signal?: AbortSignal): {
-  signal: AbortSignal;
-  stopped: Promise<void>;
-  dispose: () => void;
-} {
-  const controller = new AbortController();
-  const stopped = new Promise<void>((resolve) =>
-    controller.signal.addEventListener('abort', () => resolve(), { once: true }),
-  );
-  const dispose = () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    signal?.removeEventListener('abort', stop);
-  };
-  const stop = () => {
-    dispose();
-    controller.abort();
-  };
-  signal?.addEventListener('abort', stop, { once: true });
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  if (signal?.aborted) stop();
-  return { signal: controller.signal, stopped, dispose };
-}

@@ -5,7 +5,6 @@
 import { ValidationError } from '../../core/errors.js';
 import { parseRegistryMode, type RegistryMode } from '../../emulator/registry-launch.js';
 import type { EmulatorOptions, FaultRule, RunningEmulator } from '../../emulator/server.js';
-import { onStop } from '../action.js';
 import type { ProgramIO } from '../program.js';
 
 export interface EmulatorFlags {
@@ -109,6 +108,22 @@ export function describeEmulator(emu: RunningEmulator, persistPath?: string): st
   return `${lines.join('\n')}\n`;
 }
 
+/** Waits for Ctrl-C (or SIGTERM, or the test's abort signal). */
+export function untilStopped(signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    if (signal?.aborted) return done();
+    signal?.addEventListener('abort', done, { once: true });
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
+
 export async function serveEmulator(io: ProgramIO, f: EmulatorFlags): Promise<void> {
   const { startEmulator, EmulatorState } = await import('../../emulator/index.js');
   const opts = emulatorOptions(f);
@@ -117,7 +132,7 @@ export async function serveEmulator(io: ProgramIO, f: EmulatorFlags): Promise<vo
   try {
     io.stderr(describeEmulator(emu, f.persist));
     io.onListening?.(emu.url);
-    await onStop(io.signal).stopped;
+    await untilStopped(io.signal);
   } finally {
     await emu.stop();
   }

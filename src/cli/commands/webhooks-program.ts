@@ -1,6 +1,5 @@
 /** Registers `dockerhub webhooks listen`. The command module is imported only when it runs. */
 import type { Command } from 'commander';
-import { onStop } from '../action.js';
 import type { ProgramIO } from '../program.js';
 import type { ListenFlags } from './webhooks.js';
 
@@ -36,17 +35,22 @@ secret-path URL (through an HTTPS proxy or tunnel), or put something that authen
     )
     .action(async (flags: ListenFlags) => {
       const { listenCommand } = await import('./webhooks.js');
-      const stop = onStop(io.signal);
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      // `once`: a second Ctrl-C gets Node's default behaviour and ends the process at once.
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       try {
         await listenCommand(flags, {
           stdout: io.stdout,
           stderr: io.stderr,
           env: process.env,
-          signal: stop.signal,
+          signal: io.signal ? AbortSignal.any([io.signal, controller.signal]) : controller.signal,
           onListening: io.onListening,
         });
       } finally {
-        stop.dispose();
+        process.removeListener('SIGINT', stop);
+        process.removeListener('SIGTERM', stop);
       }
     });
 }
