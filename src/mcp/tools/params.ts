@@ -1,0 +1,45 @@
+/**
+ * Parameters several tools share, named as the Docker Hub API names them, each described once for the
+ * model. A tool's catalogue spreads the ones it uses and adds its own.
+ */
+import { z } from 'zod';
+import { param } from '../action.js';
+
+const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/** The distribution grammar's tag: a word character, then up to 127 of [\w.-]. */
+const TAG = /^\w[\w.-]{0,127}$/;
+
+export const namespace = param(
+  z.string().min(1).max(255).regex(NAME, 'lowercase letters, digits and . _ - between them'),
+  'Docker Hub namespace: a user name or organization name (e.g. "library" for official images).',
+);
+
+export const repository = param(
+  z.string().min(1).max(255).regex(NAME, 'lowercase letters, digits and . _ - between them'),
+  'Repository name within the namespace, without the namespace (e.g. "nginx").',
+);
+
+export const tag = param(
+  z.string().regex(TAG, 'a tag is a letter, digit or _ then up to 127 of [A-Za-z0-9_.-]'),
+  'Tag name (e.g. "1.27" or "latest").',
+);
+
+export const org_name = param(
+  z.string().min(1).max(255).regex(NAME, 'lowercase letters, digits and . _ - between them'),
+  'Organization name.',
+);
+
+export const username = param(
+  z.string().min(1).max(255),
+  'Docker Hub user name (or, where the action says so, an email address).',
+);
+
+export const page = param(
+  z.number().int().min(1),
+  'Page number, from 1 (default 1); a result with `next` gives the next one.',
+);
+
+export const page_size = param(z.number().int().min(1).max(100), 'Items per page, 1-100 (default 25).');
+
+/** Default page size of list actions: small, since results land in a model's context. */
+export const DEFAULT_PAGE_SIZE = 25;
