@@ -15,7 +15,9 @@ import { registerTransferCommands } from './commands/transfer-program.js';
 import { registerWebhookCommands } from './commands/webhooks-program.js';
 import { createRegistryClient } from './context.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from '../core/version.js';
+
+import { VERSION } from '../core/version.js';
 
 export interface ProgramIO {
   stdout: (text: string) => void;

@@ -10,9 +10,9 @@ import { type Attributes, metrics, SpanStatusCode, trace } from '@opentelemetry/
 import type { Registry } from 'prom-client';
 import { DockerHubError } from './errors.js';
 import { redactText } from './redact.js';
+import { VERSION } from './version.js';
 
 const NAME = 'dockerhub-api';
-const VERSION = '0.1.0';
 
 export type TelemetryAttributes = Record<string, string | number | boolean | undefined>;
 

@@ -6,6 +6,7 @@
  */
 import type { CredentialOptions } from '../core/credentials.js';
 import type { RateLimitInfo } from '../core/rate-limit.js';
+import type { Secret } from '../core/secret.js';
 import type { HttpTransport, TransportOptions } from '../core/transport.js';
 import type { HubClient, ScimClient } from '../hub/index.js';
 import type { RegistryClient } from '../registry/index.js';
@@ -25,6 +26,8 @@ export interface McpClientsOptions extends Pick<TransportOptions, 'timeoutMs' | 
    * DOCKERHUB_USERNAME/DOCKERHUB_TOKEN, the Docker login). Never from tool arguments.
    */
   credentials?: CredentialOptions;
+  /** The SCIM bearer token (default env DOCKERHUB_SCIM_TOKEN). */
+  scimToken?: string | Secret;
 }
 
 export class McpClients {
@@ -94,7 +97,11 @@ export class McpClients {
 
   /** SCIM takes its own token, from DOCKERHUB_SCIM_TOKEN only. */
   scim(): Promise<ScimClient> {
-    this.#scim ??= this.hub().then((hub) => hub.scim());
+    this.#scim ??= this.hub().then((hub) => hub.scim(this.options.scimToken));
+    // A missing token is a clear error now, and not remembered: the next call tries again.
+    this.#scim.catch(() => {
+      this.#scim = undefined;
+    });
     return this.#scim;
   }
 

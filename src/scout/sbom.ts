@@ -5,16 +5,18 @@
  * downloadLocation, relationships) and CycloneDX (bomFormat, specVersion, serialNumber, version,
  * metadata, components with purls).
  */
+
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../core/errors.js';
 import { instrument } from '../core/telemetry.js';
+import { VERSION } from '../core/version.js';
 import type { ImageReference } from '../reference/index.js';
 import type { ScoutClient } from './client.js';
 import type { ImageOptions, ImagePackage, ImagePackages } from './types.js';
 
 export const SBOM_FORMATS = ['spdx', 'cyclonedx'] as const;
 export type SbomFormat = (typeof SBOM_FORMATS)[number];
-const TOOL = { name: 'dockerhub-api', version: '0.1.0' };
+const TOOL = { name: 'dockerhub-api', version: VERSION };
 
 export interface SbomDocument {
   format: SbomFormat;
