@@ -68,6 +68,12 @@ export interface ActionSpec<P extends ParamCatalogue, R extends keyof P = never,
   check?(args: ActionArgs<P, R, O>): string | undefined;
   /** What a destructive call will change, by name: the question put to the user before it runs. */
   confirm?(args: ActionArgs<P, R, O>): string;
+  /**
+   * For a `write` action that some arguments make destructive (a SCIM user deactivated): the question to
+   * ask for such a call, else undefined. Such a call is refused unless destructive actions are allowed,
+   * and confirmed like one.
+   */
+  destructiveIf?(args: ActionArgs<P, R, O>): string | undefined;
   /** This action's result carries a secret shown once (a new token): it is not redacted. */
   revealsSecret?: boolean;
   /**
@@ -85,6 +91,7 @@ export interface AnyAction {
   optional?: readonly string[];
   check?(args: Record<string, unknown>): string | undefined;
   confirm?(args: Record<string, unknown>): string;
+  destructiveIf?(args: Record<string, unknown>): string | undefined;
   revealsSecret?: boolean;
   run(args: Record<string, unknown>, ctx: ActionContext): unknown;
 }

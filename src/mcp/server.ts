@@ -112,8 +112,18 @@ function makeHandler(server: McpServer, tool: ExposedTool, opts: DockerHubMcpSer
       return result({ status: 'error', data: null, ...envelopeBase(), error }, true);
     }
     const action: AnyAction = tool.spec.actions[checked.action]!;
-    if (action.effect === 'destructive' && action.confirm) {
-      const question = `${action.confirm(checked.args)} (${operation})`;
+    const destructive =
+      action.effect === 'destructive' ? action.confirm?.(checked.args) : action.destructiveIf?.(checked.args);
+    if (destructive !== undefined) {
+      if (!opts.clients.options.allowDestructive) {
+        finish('refused', 403);
+        const error = {
+          message: `${operation} with these parameters is destructive, and destructive actions are off`,
+          hint: 'The server operator enables them with DOCKERHUB_ALLOW_DESTRUCTIVE=true; nothing was sent.',
+        };
+        return result({ status: 'error', data: null, ...envelopeBase(), error }, true);
+      }
+      const question = `${destructive} (${operation})`;
       const answer = confirmation(ctx, question, canElicit(ctx, server.server.getClientCapabilities?.()));
       if (answer.kind === 'ask') return answer.result;
       if (answer.kind === 'declined') {
