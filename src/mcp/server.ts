@@ -171,7 +171,6 @@ export function registerTool(server: McpServer, tool: ExposedTool, opts: DockerH
       inputSchema: fromJsonSchema(inputSchema(tool.spec, tool.actions), ACCEPT_ALL),
       outputSchema: fromJsonSchema(ENVELOPE_SCHEMA),
       annotations: {
-        title: tool.spec.title,
         readOnlyHint: readOnly,
         destructiveHint: destructive,
         idempotentHint: readOnly,
