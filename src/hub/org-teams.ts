@@ -4,8 +4,9 @@
  */
 import type { APIPromise } from '../core/api-promise.js';
 import type { PagedList } from '../core/pagination.js';
-import { type HubClient, path } from './client.js';
+import type { HubClient } from './client.js';
 import { assertName } from './org-roles.js';
+import { path } from './path.js';
 import { teamMemberSchema, teamSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
 import { assertPaging } from './validation.js';
