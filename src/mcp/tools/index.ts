@@ -3,6 +3,8 @@
  * dynamic mode and the tool-list snapshot all read it.
  */
 import type { ToolSpec } from '../action.js';
+import { authTool } from './auth.js';
+import { orgTool } from './org.js';
 import { reposTool } from './repos.js';
 
-export const ALL_TOOLS: readonly ToolSpec[] = [reposTool];
+export const ALL_TOOLS: readonly ToolSpec[] = [authTool, reposTool, orgTool];
