@@ -148,6 +148,8 @@ export function defineTool<P extends ParamCatalogue>(spec: {
   actions: (action: ActionBuilder<P>) => Record<string, AnyAction>;
   hint?(err: unknown): string | undefined;
 }): ToolSpec {
+  // `action` routes the call; an API parameter of that name needs another (hub_audit's audit_action).
+  if ('action' in spec.params) throw new Error(`${spec.name}: no parameter may be called "action"`);
   const build: ActionBuilder<P> = (a) => a as unknown as AnyAction;
   const actions = spec.actions(build);
   for (const [name, a] of Object.entries(actions)) {

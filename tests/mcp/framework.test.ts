@@ -1,10 +1,12 @@
 /**
- * Framework pieces the tools lean on, tested on their own: a result the action itself cut, and a tool's or
- * action's own hint for errors where the generic one would mislead.
+ * Framework pieces the tools lean on, tested on their own: a result the action itself cut, a tool's or
+ * action's own hint for errors where the generic one would mislead, and the reserved `action` name.
  */
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { AuthenticationError, NotFoundError } from '../../src/core/errors.js';
 import { Secret } from '../../src/core/secret.js';
+import { defineTool, param } from '../../src/mcp/action.js';
 import { errorView } from '../../src/mcp/errors.js';
 import { PartialResult, settle } from '../../src/mcp/result.js';
 
@@ -36,5 +38,23 @@ describe('errorView with a hint of its own', () => {
     const missing = new NotFoundError('gone', { status: 404 });
     expect(errorView(missing, loginHint).hint).toMatch(/Nothing by that name/);
     expect(errorView(new Error('boom'), () => 'custom').hint).toBe('custom');
+  });
+});
+
+describe('defineTool', () => {
+  it('refuses a parameter named "action", which would be read as the routing key', () => {
+    expect(() =>
+      defineTool({
+        name: 'hub_audit',
+        title: 't',
+        description: 'd',
+        toggle: 'AUDITTOOL',
+        rateLimit: 'hub',
+        params: { action: param(z.string(), 'a filter') },
+        actions: (action) => ({
+          logs: action({ description: 'x', effect: 'read', optional: ['action'], run: () => null }),
+        }),
+      }),
+    ).toThrow('hub_audit: no parameter may be called "action"');
   });
 });

@@ -3,8 +3,10 @@
  * dynamic mode and the tool-list snapshot all read it.
  */
 import type { ToolSpec } from '../action.js';
+import { auditTool } from './audit.js';
 import { authTool } from './auth.js';
 import { orgTool } from './org.js';
 import { reposTool } from './repos.js';
+import { teamsTool } from './teams.js';
 
-export const ALL_TOOLS: readonly ToolSpec[] = [authTool, reposTool, orgTool];
+export const ALL_TOOLS: readonly ToolSpec[] = [authTool, reposTool, orgTool, teamsTool, auditTool];
