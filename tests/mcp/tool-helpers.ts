@@ -16,12 +16,17 @@ export async function annotationsOf(s: McpSession, tool: string): Promise<Record
   return (tools.find((t) => t.name === tool)?.annotations ?? {}) as Record<string, unknown>;
 }
 
-/** A destructive call on a server without DOCKERHUB_ALLOW_DESTRUCTIVE: refused, saying how to enable it. */
+/**
+ * A destructive call on a server without DOCKERHUB_ALLOW_DESTRUCTIVE: refused, saying how to enable it (in
+ * the message for a hidden action, in the hint for a write these arguments make destructive).
+ */
 export async function expectRefusedWhileOff(s: McpSession, tool: string, args: Record<string, unknown>) {
   const res = await s.call(tool, args);
   expect(res.isError).toBe(true);
   expect(res.envelope.status).toBe('error');
-  expect(res.envelope.error?.message).toMatch(/DOCKERHUB_ALLOW_DESTRUCTIVE=true/);
+  expect(`${res.envelope.error?.message} ${res.envelope.error?.hint}`).toMatch(
+    /DOCKERHUB_ALLOW_DESTRUCTIVE=true/,
+  );
   return res;
 }
 

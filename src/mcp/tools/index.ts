@@ -7,6 +7,7 @@ import { auditTool } from './audit.js';
 import { authTool } from './auth.js';
 import { orgTool } from './org.js';
 import { reposTool } from './repos.js';
+import { scimTool } from './scim.js';
 import { teamsTool } from './teams.js';
 
-export const ALL_TOOLS: readonly ToolSpec[] = [authTool, reposTool, orgTool, teamsTool, auditTool];
+export const ALL_TOOLS: readonly ToolSpec[] = [authTool, reposTool, orgTool, teamsTool, auditTool, scimTool];
