@@ -3,6 +3,7 @@
  * dynamic mode and the tool-list snapshot all read it.
  */
 import type { ToolSpec } from '../action.js';
+import { adminTool } from './admin.js';
 import { auditTool } from './audit.js';
 import { authTool } from './auth.js';
 import { orgTool } from './org.js';
@@ -10,4 +11,12 @@ import { reposTool } from './repos.js';
 import { scimTool } from './scim.js';
 import { teamsTool } from './teams.js';
 
-export const ALL_TOOLS: readonly ToolSpec[] = [authTool, reposTool, orgTool, teamsTool, auditTool, scimTool];
+export const ALL_TOOLS: readonly ToolSpec[] = [
+  authTool,
+  reposTool,
+  orgTool,
+  teamsTool,
+  auditTool,
+  scimTool,
+  adminTool,
+];
