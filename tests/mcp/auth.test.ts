@@ -301,6 +301,12 @@ describe('hub_auth destructive actions', () => {
       // Confirmed, but nothing by that id: the API's 404 comes back.
       const gone = await s.call('hub_auth', { action: 'delete_pat', uuid });
       expect(gone.envelope.error).toMatchObject({ http_status: 404 });
+      const goneOat = await s.call('hub_auth', {
+        action: 'delete_oat',
+        org_name: 'acme',
+        access_token_id: id,
+      });
+      expect(goneOat.envelope.error).toMatchObject({ http_status: 404 });
     },
   );
 

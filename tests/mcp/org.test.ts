@@ -202,6 +202,24 @@ describe('hub_org members', () => {
     expect(Buffer.byteLength(res.text)).toBeLessThanOrEqual(3000);
   });
 
+  it('keeps a record whole when a quoted cell holds a line break', async () => {
+    const s = await open();
+    ok(await s.call('hub_teams', { action: 'create', org_name: 'big', team_name: 'night\nshift' }));
+    ok(
+      await s.call('hub_teams', {
+        action: 'add_member',
+        org_name: 'big',
+        team_name: 'night\nshift',
+        member: 'user05',
+      }),
+    );
+    const data = ok<{ csv: string; rows: number; total_rows: number }>(
+      await s.call('hub_org', { action: 'export_members', org_name: 'big' }),
+    );
+    expect(data).toMatchObject({ rows: 61, total_rows: 61 });
+    expect(data.csv).toContain(',user05,user05@example.test,User,Member,"night\nshift",');
+  });
+
   it('changes a role; the last owner cannot be demoted', async () => {
     const s = await open();
     const data = ok(

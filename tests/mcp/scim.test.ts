@@ -94,9 +94,11 @@ describe('hub_scim discovery', () => {
 
   it("answers a wrong SCIM token with 401 and a hint about the server's token", async () => {
     const s = await open({ scimToken: 'scim-not-the-right-token' });
-    const res = await s.call('hub_scim', { action: 'resource_types' });
-    expect(res.envelope.error).toMatchObject({ http_status: 401 });
-    expect(res.envelope.error?.hint).toMatch(/refused the server's SCIM token/);
+    for (const action of ['resource_types', 'schemas', 'list_users']) {
+      const res = await s.call('hub_scim', { action });
+      expect(res.envelope.error).toMatchObject({ http_status: 401 });
+      expect(res.envelope.error?.hint).toMatch(/refused the server's SCIM token/);
+    }
   });
 });
 

@@ -86,7 +86,7 @@ export const authTool = defineTool({
     page,
     page_size,
     uuid: param(z.string().min(1).max(100), 'Personal access token id (list_pats gives it).'),
-    token_label: param(z.string().min(1).max(100), 'Name of the personal access token (1-100 characters).'),
+    token_label: param(z.string().min(1).max(100), 'Name of the personal access token.'),
     scopes: param(z.array(z.enum(PAT_SCOPES)).min(1), 'What the token may do.'),
     expires_at: param(
       z.string().min(1),
@@ -95,7 +95,7 @@ export const authTool = defineTool({
     is_active: param(z.boolean(), 'Activate (true) or deactivate (false) the token.'),
     org_name,
     access_token_id: param(z.string().min(1).max(100), 'Organization access token id (list_oats gives it).'),
-    label: param(z.string().min(1).max(100), 'Name of the organization access token (1-100 characters).'),
+    label: param(z.string().min(1).max(100), 'Name of the organization access token.'),
     description: param(z.string().max(1000), 'What the organization access token is for.'),
     resources: param(
       z.array(resource).min(1).max(100),
