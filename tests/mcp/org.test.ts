@@ -320,6 +320,17 @@ describe('hub_org invites', () => {
         .sort(),
     ).toEqual(['dave', 'late@example.test', 'new@example.test']);
     expect(listed.envelope.total).toBe(3);
+    expect(listed.envelope.next).toBeUndefined();
+    const paged = await s.call('hub_org', { action: 'list_invites', org_name: 'acme', page_size: 2 });
+    expect(ok<unknown[]>(paged)).toHaveLength(2);
+    expect(paged.envelope.next).toEqual({ page: 2, page_size: 2 });
+    const rest = await s.call('hub_org', {
+      action: 'list_invites',
+      org_name: 'acme',
+      ...paged.envelope.next,
+    });
+    expect(ok<unknown[]>(rest)).toHaveLength(1);
+    expect(rest.envelope.next).toBeUndefined();
   });
 
   it('refuses a malformed invitee before sending, an unknown team with 400, a member listing invites with 403', async () => {

@@ -184,12 +184,17 @@ export const orgTool = defineTool({
       },
     }),
     list_invites: action({
-      description: 'Pending invites (owners).',
+      description: 'Pending invites (owners), a page at a time.',
       effect: 'read',
       required: ['org_name'],
+      optional: ['page', 'page_size'],
       run: async (a, { clients }) => {
+        // Docker Hub sends every pending invite at once; the model gets them a page at a time.
         const invites = await (await clients.hub()).orgs.invites.list(a.org_name);
-        return new ListPage(invites, undefined, invites.length);
+        const { page: n = 1, page_size: size } = paging(a);
+        const items = invites.slice((n - 1) * size, n * size);
+        const next = n * size < invites.length ? { page: n + 1, page_size: size } : undefined;
+        return new ListPage(items, next, invites.length);
       },
     }),
     delete_invite: action({
