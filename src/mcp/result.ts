@@ -28,6 +28,17 @@ export class ListPage<T = unknown> {
 }
 
 /**
+ * A value the action itself had to cut (an export capped in bytes): the envelope says `truncated: true`
+ * with `note`, which tells the model how to get the rest.
+ */
+export class PartialResult<T = unknown> {
+  constructor(
+    readonly value: T,
+    readonly note: string,
+  ) {}
+}
+
+/**
  * The page of a Hub-style list (`page`, `page_size`) the caller asked for: one request, and the next
  * page's parameters when there is one.
  */
@@ -133,9 +144,11 @@ export function toJsonValue(value: unknown, reveal: boolean): unknown {
 export async function settle(
   value: unknown,
   reveal: boolean,
-): Promise<Pick<Envelope, 'data' | 'next' | 'total'>> {
+): Promise<Pick<Envelope, 'data' | 'next' | 'total' | 'truncated' | 'note'>> {
   // An APIPromise is a thenable: awaiting it gives the parsed data.
   const resolved = await value;
+  if (resolved instanceof PartialResult)
+    return { data: toJsonValue(resolved.value, reveal), truncated: true, note: resolved.note };
   if (resolved instanceof ListPage) {
     return {
       data: toJsonValue(resolved.items, reveal),

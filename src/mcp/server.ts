@@ -151,7 +151,7 @@ function makeHandler(server: McpServer, tool: ExposedTool, opts: DockerHubMcpSer
       finish('ok', 200);
       return result(fitToLimits({ status: 'ok', ...settled, ...envelopeBase() }, limits), false);
     } catch (err) {
-      const error = errorView(err);
+      const error = errorView(err, (e) => action.hint?.(e) ?? tool.spec.hint?.(e));
       finish('error', error.http_status ?? 500);
       return result({ status: 'error', data: null, ...envelopeBase(), error }, true);
     }
