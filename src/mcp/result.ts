@@ -199,7 +199,7 @@ function largestArray(v: unknown): unknown[] | undefined {
 export function fitToLimits(envelope: Envelope, limits: ResultLimits): Envelope {
   const out = { ...envelope };
   if (Array.isArray(out.data) && out.data.length > limits.maxItems) {
-    out.note = `cut to the first ${limits.maxItems} of ${out.data.length} items; ask for a smaller page`;
+    out.note = `cut to the first ${limits.maxItems} of ${out.data.length} items; narrow the request (a smaller page or a filter) for the rest`;
     out.data = out.data.slice(0, limits.maxItems);
     out.truncated = true;
   }
