@@ -35,7 +35,7 @@ export {
   type SpecCheck,
   type SpecValidator,
 } from './spec.js';
-export { defaultScoutSchemaPath, defaultSpecPath, packageRoot } from './spec-files.js';
+export { defaultScoutSchemaPath, defaultSpecPath } from './spec-files.js';
 export {
   type AuditEntry,
   type EmulatedWebhook,
