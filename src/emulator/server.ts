@@ -268,16 +268,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     else send(res, 404, { detail: `no such endpoint: ${line}` });
   }
 
-  /** Checks the answer, as sent, once it is complete. */
+  /** Checks the answer as the handler completes it, before it goes out: the client never sees it first. */
   function recordAnswer(res: ServerResponse, operation: string, request: string): void {
-    const body = captureBody(res);
-    res.once('finish', () => {
+    onEnd(res, (body) => {
       const violations = spec?.checkResponse({
         operation,
         method: request.split(' ')[0] ?? 'GET',
         status: res.statusCode,
         contentType: String(res.getHeader('content-type') ?? ''),
-        body: body(),
+        body,
       });
       responsesChecked.add(operation);
       for (const violation of violations ?? [])
@@ -354,8 +353,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   };
 }
 
-/** What the handler writes to `res`, kept as it goes out. */
-function captureBody(res: ServerResponse): () => string {
+/** Calls `done` with the whole body the handler wrote, when it ends the response (before it is sent on). */
+function onEnd(res: ServerResponse, done: (body: string) => void): void {
   const chunks: Buffer[] = [];
   const keep = (chunk: unknown, encoding?: unknown) => {
     if (typeof chunk === 'string')
@@ -370,9 +369,9 @@ function captureBody(res: ServerResponse): () => string {
   }) as typeof res.write;
   res.end = ((chunk?: unknown, ...rest: unknown[]) => {
     if (typeof chunk !== 'function') keep(chunk, rest[0]);
+    done(Buffer.concat(chunks).toString('utf8'));
     return end(chunk, ...rest);
   }) as typeof res.end;
-  return () => Buffer.concat(chunks).toString('utf8');
 }
 
 /** Paths whose requests carry something other than a Hub JWT in `Authorization`. */
