@@ -44,8 +44,8 @@ export interface McpSourceConfig {
 export interface AgentConfig {
   host: string;
   port: number;
-  /** The URL clients reach the agent at (the card's interfaces); default http://HOST:PORT. */
-  publicUrl: string;
+  /** The URL clients reach the agent at (the card's interfaces); default the address it listens on. */
+  publicUrl?: string;
   authToken?: Secret;
   /** Origins (besides the agent's own) whose pages may call the API from a browser. */
   allowedOrigins: string[];
@@ -245,7 +245,7 @@ export function readAgentConfig(
   const authToken = secretFrom('AGENT_AUTH_TOKEN', env.AGENT_AUTH_TOKEN, 16);
   if (!authToken && !isLoopbackHost(host))
     throw new ValidationError(
-      `binding to ${host} (not loopback) needs AGENT_AUTH_TOKEN: every API request must then carry it as a bearer token`,
+      `binding to ${host} (not loopback) needs AGENT_AUTH_TOKEN (every API request then carries it as a bearer token)`,
     );
   const publicRaw = f.publicUrl ?? env.AGENT_PUBLIC_URL;
   const shownHost =

@@ -5,7 +5,7 @@
  */
 import { APICallError, RetryError } from 'ai';
 import { redactText } from '../core/redact.js';
-import { ModelTimeoutError } from './model.js';
+import { causeCode, ModelTimeoutError } from './model.js';
 
 export type ModelProblemCode =
   | 'model_rate_limited'
@@ -69,10 +69,9 @@ export function describeModelError(err: unknown, where: string): ModelProblem {
     };
   const api = findCause(err, (e): e is APICallError => APICallError.isInstance(e));
   if (api?.statusCode === undefined && api) {
-    const cause = (api.cause as { code?: string; message?: string } | undefined) ?? {};
     return {
       code: 'model_unreachable',
-      message: `The model at ${where} cannot be reached (${redactText(cause.code ?? cause.message ?? api.message)}). Check that it runs and that LLM_BASE_URL is right.`,
+      message: `The model at ${where} cannot be reached (${redactText(causeCode(api))}). Check that it runs and that LLM_BASE_URL is right.`,
     };
   }
   if (api) {

@@ -105,13 +105,16 @@ export async function createLanguageModel(config: ModelConfig, base?: Fetch): Pr
   }
 }
 
-function causeCode(err: unknown): string {
+/** The most telling part of a network error: its code (ECONNREFUSED…), else its deepest message. */
+export function causeCode(err: unknown): string {
   let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
-  for (let i = 0; e && i < 5; i++) {
-    if (typeof e.code === 'string') return e.code;
+  let message = err instanceof Error ? err.message : String(err);
+  for (let i = 0; e && i < 6; i++) {
+    if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code;
+    if (typeof e.message === 'string' && e.message) message = e.message;
     e = e.cause as typeof e;
   }
-  return err instanceof Error ? err.message : String(err);
+  return message;
 }
 
 /**

@@ -14,7 +14,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AGENT_CARD_PATH, type SendMessageRequest, type StreamResponse } from '@a2a-js/sdk';
+import {
+  AGENT_CARD_PATH,
+  type Message,
+  type SendMessageRequest,
+  type StreamResponse,
+  type Task,
+} from '@a2a-js/sdk';
 import { UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
   DefaultRequestHandler,
@@ -63,7 +69,10 @@ export class AgentRequestHandler extends DefaultRequestHandler {
       );
   }
 
-  override async sendMessage(params: SendMessageRequest, context: ServerCallContext) {
+  override async sendMessage(
+    params: SendMessageRequest,
+    context: ServerCallContext,
+  ): Promise<Message | Task> {
     this.#check(params);
     return super.sendMessage(params, context);
   }
@@ -222,7 +231,13 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<Runnin
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  const shown = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  // Bound to every address: the URL to show (and put in the card, unless AGENT_PUBLIC_URL says) is loopback's.
+  const shown =
+    opts.host === '0.0.0.0' || opts.host === '::'
+      ? '127.0.0.1'
+      : opts.host.includes(':')
+        ? `[${opts.host}]`
+        : opts.host;
   return {
     url: `http://${shown}:${port}`,
     server,
