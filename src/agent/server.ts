@@ -16,11 +16,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   AGENT_CARD_PATH,
+  AgentCard,
   type Message,
   type SendMessageRequest,
   type StreamResponse,
   type Task,
 } from '@a2a-js/sdk';
+import { legacyAgentCardRouter } from '@a2a-js/sdk/compat/v0_3/server/express';
 import { UnsupportedOperationError } from '@a2a-js/sdk/errors';
 import {
   DefaultRequestHandler,
@@ -164,9 +166,19 @@ export function createAgentApp(opts: AgentServerOptions): express.Express {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ status: 'ok' });
   });
+  // 0.3 clients (no A2A-Version, or 0.3) get the 0.3 card from the SDK's translator. For 1.0 the card goes
+  // out in its JSON form: the SDK's handler would stringify the object as is, and its oneof fields
+  // (securitySchemes) would come out as {"scheme":{"$case":…}} instead of {"httpAuthSecurityScheme":…}.
   app.use(
     `/${AGENT_CARD_PATH}`,
-    agentCardHandler({ agentCardProvider: opts.requestHandler, legacyCompat: { enabled: true } }),
+    legacyAgentCardRouter({ agentCardProvider: opts.requestHandler, cache: { maxAge: 60 } }),
+  );
+  app.use(
+    `/${AGENT_CARD_PATH}`,
+    agentCardHandler({
+      agentCardProvider: async () => AgentCard.toJSON(await opts.requestHandler.getAgentCard()) as AgentCard,
+      cache: { maxAge: 60 },
+    }),
   );
 
   const requireToken = (req: Request, res: Response, next: NextFunction) => {
