@@ -248,9 +248,7 @@ export function readAgentConfig(
       `binding to ${host} (not loopback) needs AGENT_AUTH_TOKEN (every API request then carries it as a bearer token)`,
     );
   const publicRaw = f.publicUrl ?? env.AGENT_PUBLIC_URL;
-  const shownHost =
-    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const publicUrl = publicRaw ? httpUrl('AGENT_PUBLIC_URL', publicRaw) : `http://${shownHost}:${port}`;
+  const publicUrl = publicRaw ? httpUrl('AGENT_PUBLIC_URL', publicRaw) : undefined;
   const allowedOrigins = splitList(f.allowedOrigins ?? env.AGENT_ALLOWED_ORIGINS).map((o) => {
     if (o === '*') throw new ValidationError('AGENT_ALLOWED_ORIGINS cannot be "*": name each origin');
     return new URL(httpUrl('AGENT_ALLOWED_ORIGINS', o)).origin;
@@ -307,7 +305,8 @@ export function readAgentConfig(
         excludeTools: splitList(f.excludeTools ?? env.DOCKERHUB_MCP_EXCLUDE_TOOLS),
         readOnly,
         allowDestructive,
-        env,
+        // Only the tool toggles: the configuration never carries the rest of the environment (secrets).
+        env: Object.fromEntries(Object.entries(env).filter(([k]) => /^[A-Z]+TOOL$/.test(k))),
       },
       clients: {
         hubUrl: hubUrl ? httpUrl('--hub-url', hubUrl) : undefined,
