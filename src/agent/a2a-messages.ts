@@ -23,6 +23,8 @@ export type AgentData =
   | {
       type: 'approval-request';
       id: string;
+      /** The tool call (its `tool-call` event's id) this approval is for. */
+      toolCallId?: string;
       tool: string;
       action?: string;
       params: Record<string, unknown>;

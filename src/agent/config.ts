@@ -90,6 +90,7 @@ The server:
   AGENT_APPROVAL_TIMEOUT  seconds a destructive call waits for approval (default 600)
   AGENT_TOOL_TIMEOUT      seconds a tool call may take between progress reports (default 900)
   AGENT_MAX_TASKS, AGENT_TASK_TTL   tasks kept in memory (default 1000) and for how long (seconds, 86400)
+  AGENT_WEB_DIR           the web chat's files, served at / (default: web/ in the package)
   DOCKERHUB_LOG_LEVEL     logs on stderr (trace … error; default silent)
 
 Examples:

@@ -223,6 +223,7 @@ class TaskRun {
       dataPart({
         type: 'approval-request',
         id: r.id,
+        toolCallId: r.toolCallId,
         tool: r.tool,
         action: r.action,
         params: r.params,

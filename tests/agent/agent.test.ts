@@ -5,6 +5,7 @@
  * secret nowhere in what the model received, the A2A responses or the logs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
 import { type ChatRequest, lastMessage, type Reply, textOf, toolResults } from '../helpers/fake-llm.js';
 import {
   answerText,
@@ -13,8 +14,10 @@ import {
   emulatorFor,
   expectNoSentinel,
   type Json,
+  parseSse,
   type RunningTestAgent,
   type StreamEvent,
+  seed,
   startTestAgent,
   states,
   userMessage,
@@ -283,4 +286,50 @@ describe('dockerhub-agent end to end', () => {
     expect(cancelled.body.result.status.state).toBe('TASK_STATE_CANCELED');
     expect(states(await pending).at(-1)).toBe('TASK_STATE_CANCELED');
   });
+
+  it('CancelTask during a tool call stops it: the task is cancelled and the model is not called again', async () => {
+    const slow = await startEmulator({ seed, latencyMs: 1500 });
+    try {
+      t = await startTestAgent(slow, { script: () => toolCall({ action: 'list', namespace: 'acme' }) });
+      const res = await fetch(`${t.url}/a2a/jsonrpc`, {
+        method: 'POST',
+        headers: t.headers(),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'SendStreamingMessage',
+          params: userMessage('List acme'),
+        }),
+      });
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      while (!text.includes('"tool-call"')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      const taskId = parseSse(text)[0]!.result!.task!.id;
+      const cancelled = await t.rpc('CancelTask', { id: taskId });
+      expect(cancelled.body.result.status.state).toBe('TASK_STATE_CANCELED');
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      t.responses.push(text);
+      const events = parseSse(text);
+      expect(states(events).at(-1)).toBe('TASK_STATE_CANCELED');
+      expect(dataParts(events).map((d) => d.type)).toEqual(['tool-call']);
+      // The slow call's answer would come after 3 s (two requests of 1.5 s); the run is gone before.
+      await new Promise((r) => setTimeout(r, 3500));
+      expect(t.fake.requests).toHaveLength(1);
+      expect((await t.rpc('GetTask', { id: taskId })).body.result.status.state).toBe('TASK_STATE_CANCELED');
+      expectNoSentinel(t);
+    } finally {
+      await t?.close();
+      t = undefined;
+      await slow.stop();
+    }
+  }, 20_000);
 });
