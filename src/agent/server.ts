@@ -173,6 +173,10 @@ export function createAgentApp(opts: AgentServerOptions): express.Express {
     `/${AGENT_CARD_PATH}`,
     legacyAgentCardRouter({ agentCardProvider: opts.requestHandler, cache: { maxAge: 60 } }),
   );
+  app.use(`/${AGENT_CARD_PATH}`, (_req, res, next) => {
+    res.append('Vary', 'A2A-Version');
+    next();
+  });
   app.use(
     `/${AGENT_CARD_PATH}`,
     agentCardHandler({

@@ -221,6 +221,33 @@ describe('dockerhub-agent end to end', () => {
     expect(JSON.stringify(last.messages)).toMatch(/not run/);
   });
 
+  it('a new task in the same conversation declines what an earlier task waits for', async () => {
+    t = await startTestAgent(emu(), {
+      allowDestructive: true,
+      script: (req) => {
+        if (textOf(lastMessage(req)).includes('Something else')) return { text: 'Here is something else.' };
+        return deleteScript('old-c')(req);
+      },
+    });
+    const first = await t.stream('SendStreamingMessage', userMessage('Delete acme/old-c'));
+    const a = taskOf(first);
+    const second = await t.stream(
+      'SendStreamingMessage',
+      userMessage('Something else', { contextId: a.contextId }),
+    );
+    expect(answerText(second)).toBe('Here is something else.');
+    let task: Json;
+    for (let i = 0; i < 50; i++) {
+      task = (await t.rpc('GetTask', { id: a.taskId })).body.result;
+      if (task.status.state === 'TASK_STATE_COMPLETED') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(task.status.state).toBe('TASK_STATE_COMPLETED');
+    expect(JSON.stringify(task.history)).toMatch(/"outcome":"superseded"/);
+    expect(JSON.stringify(task.status.message)).toMatch(/"reason":"superseded"/);
+    expect(emu().state.repositories.has('acme/old-c')).toBe(true);
+  });
+
   it('surfaces the model rate-limiting in words', async () => {
     t = await startTestAgent(emu(), {
       script: [{ status: 429, error: 'Rate limit reached for requests', headers: { 'retry-after': '7' } }],

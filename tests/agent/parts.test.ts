@@ -18,6 +18,7 @@ import { agentFilter } from '../../src/agent/mcp-source.js';
 import { checkModel, ModelTimeoutError, timedFetch } from '../../src/agent/model.js';
 import { describeModelError } from '../../src/agent/model-errors.js';
 import { systemPrompt } from '../../src/agent/prompt.js';
+import { runAgent, webDir } from '../../src/agent/run.js';
 import { BoundedTaskStore } from '../../src/agent/task-store.js';
 import { modelSchema, summarize } from '../../src/agent/tools.js';
 import { startFakeModel } from '../helpers/fake-llm.js';
@@ -358,5 +359,45 @@ describe('tools as the model and a person see them', () => {
       expect.objectContaining({ id: 'hub_auth', name: 'hub_auth', description: 'Tokens.' }),
     ]);
     expect(agentCard({ publicUrl: 'http://a', requiresToken: false, tools: [] }).securitySchemes).toEqual({});
+  });
+});
+
+describe('runAgent', () => {
+  const io = () => {
+    const out = { stderr: '', stdout: '' };
+    return {
+      out,
+      io: { stderr: (t: string) => (out.stderr += t), stdout: (t: string) => (out.stdout += t) },
+    };
+  };
+
+  it('a bad configuration: one line, exit code 2; --version: exit 0', async () => {
+    const a = io();
+    expect(await runAgent(['--max-steps', '0'], { LLM_MODEL: 'm' }, a.io)).toBe(2);
+    expect(a.out.stderr).toBe('dockerhub-agent: AGENT_MAX_STEPS must be from 1 to 100, not 0\n');
+    const b = io();
+    expect(await runAgent(['--version'], {}, b.io)).toBe(0);
+    expect(b.out.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('a model server that is not there: one line, exit code 1, the in-process tools closed again', async () => {
+    const a = io();
+    const env = {
+      LLM_MODEL: 'm',
+      LLM_BASE_URL: `http://127.0.0.1:${await freePort()}/v1`,
+      REPOSTOOL: 'true',
+    };
+    expect(await runAgent(['--port', '0', '--hub-url', 'http://127.0.0.1:9'], env, a.io)).toBe(1);
+    expect(a.out.stderr).toMatch(
+      /^dockerhub-agent: the openai-compatible model server at .* cannot be reached \(ECONNREFUSED\)/,
+    );
+    const none = io();
+    expect(await runAgent(['--exclude-tools', 'hub_repos'], { LLM_MODEL: 'm' }, none.io)).toBe(1);
+    expect(none.out.stderr).toMatch(/no tool is left to serve/);
+  });
+
+  it('finds the web chat directory in the package, or where AGENT_WEB_DIR says', () => {
+    expect(webDir({ AGENT_WEB_DIR: '/srv/chat' })).toBe('/srv/chat');
+    expect(webDir({})).toMatch(/\/web$/);
   });
 });
