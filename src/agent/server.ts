@@ -37,17 +37,22 @@ import type { Secret } from '../core/secret.js';
 import { JSONRPC_PATH, REST_PATH } from './card.js';
 import { isLoopbackHost } from './config.js';
 
-/** Content-Security-Policy of the chat page: its own scripts, styles and API only; no inline code. */
+/**
+ * Content-Security-Policy of the chat page: its own scripts, styles, images and API only; no inline code,
+ * no fonts or frames, never framed; and Trusted Types with no policy, so the browser refuses any
+ * innerHTML-style assignment of a string (the page builds its DOM with DOM APIs only).
+ */
 export const PAGE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
+  "img-src 'self'",
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  "trusted-types 'none'",
 ].join('; ');
 
 class TokenUser implements User {
@@ -212,6 +217,8 @@ export function createAgentApp(opts: AgentServerOptions): express.Express {
         fallthrough: true,
         setHeaders: (res) => {
           res.setHeader('Content-Security-Policy', PAGE_CSP);
+          res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+          res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
           res.setHeader('Cache-Control', 'no-cache');
         },
       }),
