@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_CSP } from '../../src/agent/server.js';
 import {
   type FakeModel,
   lastMessage,
@@ -110,11 +111,18 @@ describe('the dockerhub-agent executable', () => {
     );
     expect(url).toBe(`http://127.0.0.1:${port}`);
     expect(stderr()).toMatch(/tools against the local Docker Hub emulator/);
-    expect(stderr()).toMatch(/tools in-process: hub_repos/);
+    expect(stderr()).toMatch(/tools in-process: [\w, ]*hub_repos/);
     expect(stderr()).not.toContain(AGENT_TOKEN);
     const cardRes = await fetch(`${url}/.well-known/agent-card.json`, { headers: { 'a2a-version': '1.0' } });
     const card = (await cardRes.json()) as { supportedInterfaces: Array<{ url: string }> };
     expect(card.supportedInterfaces[0]!.url).toBe(`${url}/a2a/jsonrpc`);
+    // The web chat the package ships (web/, found from dist/bin), public, under the strict CSP.
+    const page = await fetch(`${url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(await page.text()).toMatch(/<script type="module" src="js\/main\.js"><\/script>/);
+    const script = await fetch(`${url}/js/main.js`);
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
     const headers = {
       'content-type': 'application/json',
       'a2a-version': '1.0',
