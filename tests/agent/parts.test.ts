@@ -392,7 +392,9 @@ describe('runAgent', () => {
       /^dockerhub-agent: the openai-compatible model server at .* cannot be reached \(ECONNREFUSED\)/,
     );
     const none = io();
-    expect(await runAgent(['--exclude-tools', 'hub_repos'], { LLM_MODEL: 'm' }, none.io)).toBe(1);
+    const everyTool =
+      'hub_auth,hub_repos,hub_org,hub_teams,hub_audit,hub_scim,hub_admin,hub_registry,hub_scout';
+    expect(await runAgent(['--exclude-tools', everyTool], { LLM_MODEL: 'm' }, none.io)).toBe(1);
     expect(none.out.stderr).toMatch(/no tool is left to serve/);
   });
 
