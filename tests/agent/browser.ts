@@ -37,7 +37,7 @@ export interface Browser {
 }
 
 export async function launchBrowser(
-  opts: { width?: number; height?: number; dark?: boolean } = {},
+  opts: { width?: number; height?: number; dark?: boolean; scale?: number } = {},
 ): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(
@@ -50,7 +50,7 @@ export async function launchBrowser(
     headless: true,
     args: CHROMIUM_FLAGS,
     viewport: { width: opts.width ?? 1280, height: opts.height ?? 860 },
-    deviceScaleFactor: 1,
+    deviceScaleFactor: opts.scale ?? 1,
     colorScheme: opts.dark ? 'dark' : 'light',
     reducedMotion: 'reduce',
     timeout: 120_000,

@@ -304,13 +304,15 @@ describe('the web chat in Chromium', () => {
       await page().setViewportSize({ width: 390, height: 760 });
       expect(await page().locator('#menu').isVisible()).toBe(true);
       const sidebar = page().locator('#sidebar');
-      const box = await sidebar.boundingBox();
-      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(0);
+      // Closed, the drawer is out of sight and out of the focus order.
+      await expect.poll(() => sidebar.isVisible()).toBe(false);
+      expect(await page().locator('#new-thread-head').isVisible()).toBe(true);
       await page().locator('#menu').click();
       await expect.poll(async () => (await sidebar.boundingBox())?.x).toBe(0);
       expect(await page().locator('#menu').getAttribute('aria-expanded')).toBe('true');
+      expect(await page().evaluate('document.activeElement?.id')).toBe('new-thread');
       await page().keyboard.press('Escape');
-      await expect.poll(async () => ((await sidebar.boundingBox())?.x ?? 0) < 0).toBe(true);
+      await expect.poll(() => sidebar.isVisible()).toBe(false);
       // Nothing is wider than the window.
       expect(await page().evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
       await page().setViewportSize({ width: 1280, height: 860 });

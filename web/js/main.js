@@ -658,6 +658,7 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && app.classList.contains('sidebar-open')) closeSidebar();
 });
 byId('new-thread').addEventListener('click', () => openThread(undefined));
+byId('new-thread-head').addEventListener('click', () => openThread(undefined));
 
 // ------------------------------------------------------------------------------------------ clocks
 
