@@ -31,6 +31,8 @@ export interface Browser {
   page: Page;
   /** Every console message, as `type: text`. */
   console: string[];
+  /** Every URL the browser requested. */
+  requests: string[];
   /** CSP violations the page reported (securitypolicyviolation events). */
   violations(): Promise<string[]>;
   close(): Promise<void>;
@@ -56,6 +58,8 @@ export async function launchBrowser(
     timeout: 120_000,
   });
   const consoleLines: string[] = [];
+  const requests: string[] = [];
+  context.on('request', (r) => requests.push(r.url()));
   context.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   context.on('weberror', (e) => consoleLines.push(`pageerror: ${e.error().message}`));
   // Runs before the page's own scripts (outside its CSP): collects what the CSP refused. Code that runs in
@@ -70,6 +74,7 @@ export async function launchBrowser(
     context,
     page,
     console: consoleLines,
+    requests,
     violations: () => page.evaluate<string[]>('window.__violations ?? []'),
     async close() {
       await context.close().catch(() => undefined);
@@ -109,6 +114,7 @@ export function chatScript(opts: { delayMs?: number; hostile?: boolean } = {}) {
     if (/rate limit/i.test(user))
       return { status: 429, error: 'Rate limit reached for requests', headers: { 'retry-after': '7' } };
     if (/server error/i.test(user)) return { status: 500, error: 'upstream exploded' };
+    if (/take your time/i.test(user)) return { hang: true };
     const del = /delete acme\/([\w.-]+)/i.exec(user);
     if (del) {
       if (!results.length)

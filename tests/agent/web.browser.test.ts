@@ -4,8 +4,10 @@
  * and removed from the address bar, kept across a reload; an answer streamed as it comes with its tool
  * call as a card and its Markdown rendered safely; a destructive call approved (the emulator no longer
  * has the repository) and another denied (it still has it); the model's error and an unreachable agent
- * in words; conversations kept for the tab; and, throughout, no CSP violation, and the Docker Hub
- * password nowhere in the page, its storage or its console. One browser for the file, one page reused.
+ * in words; conversations kept for the tab; an open approval kept across a reload; Stop cancelling the
+ * task; a narrow window; and, throughout, nothing fetched but the agent's own files, no CSP violation, and
+ * the Docker Hub password nowhere in the page, its storage or its console. One browser for the file, one
+ * page reused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CSP } from '../../src/agent/server.js';
@@ -299,6 +301,54 @@ describe('the web chat in Chromium', () => {
   );
 
   it(
+    'keeps an open approval across a reload: the card comes back from the agent and can still be answered',
+    async () => {
+      await send('Delete acme/old-c');
+      const pending = page().locator('.approval-card[data-status="pending"]');
+      await pending.waitFor({ timeout: 60_000 });
+      await page().reload();
+      await connected();
+      // Read back from the agent (GetTask): still open, still answerable.
+      await pending.waitFor({ timeout: 30_000 });
+      expect(await pending.locator('.question').textContent()).toContain('acme/old-c');
+      expect(emu().state.repositories.has('acme/old-c')).toBe(true);
+      await pending.getByRole('button', { name: 'Approve delete' }).click();
+      const turn = lastAgentTurn();
+      await turn.and(page().locator('[data-state="completed"]')).waitFor({ timeout: 60_000 });
+      expect(await turn.locator('.approval-card').getAttribute('data-status')).toBe('approved');
+      expect(emu().state.repositories.has('acme/old-c')).toBe(false);
+    },
+    STEP,
+  );
+
+  it(
+    'stops a request that takes too long: Stop cancels the task',
+    async () => {
+      await send('Take your time with this one');
+      const turn = lastAgentTurn();
+      await turn.and(page().locator('[data-state="working"]')).waitFor({ timeout: 30_000 });
+      expect(await page().locator('#send').isVisible()).toBe(false);
+      await page().getByRole('button', { name: 'Stop' }).click();
+      await turn.and(page().locator('[data-state="canceled"]')).waitFor({ timeout: 30_000 });
+      expect(await turn.locator('.notice').textContent()).toBe(
+        'Cancelled. Anything still running was stopped.',
+      );
+      expect(await page().locator('#send').isVisible()).toBe(true);
+      // The conversation as the tab keeps it (written shortly after each change) names the task.
+      const lastTurn = () =>
+        page().evaluate<{ state: string; taskId: string }>(`(() => {
+          const active = sessionStorage.getItem('dockerhub-agent:active');
+          const thread = JSON.parse(sessionStorage.getItem('dockerhub-agent:threads')).find((x) => x.id === active);
+          return thread.turns.at(-1);
+        })()`);
+      await expect.poll(async () => (await lastTurn()).state).toBe('canceled');
+      const { taskId } = await lastTurn();
+      expect((await t.rpc('GetTask', { id: taskId })).body.result.status.state).toBe('TASK_STATE_CANCELED');
+    },
+    STEP,
+  );
+
+  it(
     'works in a narrow window: the conversations open as a drawer',
     async () => {
       await page().setViewportSize({ width: 390, height: 760 });
@@ -340,6 +390,9 @@ describe('the web chat in Chromium', () => {
     'kept the secrets out: no CSP violation, no Docker Hub password or agent token in the DOM, storage or console',
     async () => {
       expect(await b.violations()).toEqual([]);
+      // Nothing but the agent's own files and API was fetched (no CDN, no fonts, nothing else).
+      expect(b.requests.filter((u) => !u.startsWith(`${t.url}/`) && u !== 'about:blank')).toEqual([]);
+      expect(b.requests).toContain(`${t.url}/js/main.js`);
       expect(
         b.console.filter((l) => /Content Security Policy|Refused to|TrustedHTML|pageerror/i.test(l)),
       ).toEqual([]);
