@@ -112,8 +112,17 @@ function makeHandler(server: McpServer, tool: ExposedTool, opts: DockerHubMcpSer
       return result({ status: 'error', data: null, ...envelopeBase(), error }, true);
     }
     const action: AnyAction = tool.spec.actions[checked.action]!;
-    const destructive =
-      action.effect === 'destructive' ? action.confirm?.(checked.args) : action.destructiveIf?.(checked.args);
+    let destructive: string | undefined;
+    try {
+      destructive =
+        action.effect === 'destructive'
+          ? action.confirm?.(checked.args)
+          : action.destructiveIf?.(checked.args);
+    } catch (err) {
+      // Nothing has run yet; the call is refused with the error, as any other failure is.
+      finish('error', 500);
+      return result({ status: 'error', data: null, ...envelopeBase(), error: errorView(err) }, true);
+    }
     if (destructive !== undefined) {
       if (!opts.clients.options.allowDestructive) {
         finish('refused', 403);
