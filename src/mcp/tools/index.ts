@@ -3,6 +3,7 @@
  * dynamic mode and the tool-list snapshot all read it.
  */
 import type { ToolSpec } from '../action.js';
+import { registryTool } from './registry.js';
 import { reposTool } from './repos.js';
 
-export const ALL_TOOLS: readonly ToolSpec[] = [reposTool];
+export const ALL_TOOLS: readonly ToolSpec[] = [reposTool, registryTool];
