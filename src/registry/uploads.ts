@@ -67,6 +67,10 @@ export class Uploads {
     opts: UploadOptions,
   ): Promise<{ location: string; minChunk?: number } | null> {
     const mount = opts.mountFrom && opts.mountFrom !== repo.repository;
+    const aborted = () => new AbortError(`upload to ${repo.repository} cancelled`);
+    if (opts.signal?.aborted) throw aborted();
+    // The POST is not aborted mid-request: the registry may open a session we would never hear of, and
+    // could not cancel. It is short; an abort is honoured as soon as it answers, and the session closed.
     const res = await this.client.fetch({
       repo,
       method: 'POST',
@@ -75,8 +79,7 @@ export class Uploads {
       actions: ['pull', 'push'],
       extraScopes: mount ? [repositoryScope(opts.mountFrom as string, ['pull'])] : undefined,
       headers: { 'content-length': '0' },
-      idempotent: true, // an abandoned session is harmless
-      signal: opts.signal,
+      idempotent: true,
     });
     await res.body.dump();
     if (res.status === 201) return null;
@@ -84,10 +87,15 @@ export class Uploads {
     if (!location)
       throw new DockerHubError(`registry did not return an upload location for ${repo.repository}`);
     const minChunk = Number(res.headers['oci-chunk-min-length']);
-    return {
+    const session = {
       location: this.#absolute(repo, location),
       minChunk: Number.isFinite(minChunk) ? minChunk : undefined,
     };
+    if (opts.signal?.aborted) {
+      await this.cancel(repo, session.location);
+      throw aborted();
+    }
+    return session;
   }
 
   #absolute(repo: RepoRef, location: string): string {
