@@ -144,6 +144,15 @@ export function authSuite(kind: RegistryKind): void {
         }
       });
 
+      it('cancels an upload session under token auth (distribution wants the delete scope for it)', async () => {
+        const { client } = countingClient({ username: USER, password: PASSWORD });
+        const repo = { registry: registry.host, repository: 'secure/uploads' };
+        const session = await client.uploads.startSession(repo);
+        await client.uploads.cancel(repo, session.location);
+        await expect(client.uploads.status(repo, session.location)).rejects.toMatchObject({ status: 404 });
+        await client.close();
+      });
+
       it('reports refused credentials clearly without echoing the password', async () => {
         const { client } = countingClient({ username: USER, password: 'wrong-password-123' });
         const err = await inspectImage(client, `${registry.host}/secure/multi:1.0`).catch((e) => e);
