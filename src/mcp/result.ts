@@ -28,6 +28,19 @@ export class ListPage<T = unknown> {
 }
 
 /**
+ * A result that is one page of something larger but is not a plain list (an SBOM document holding some
+ * of an image's packages, a report with its counts): `data` as given, with the parameters of the next
+ * page and the total, as a `ListPage` has them.
+ */
+export class PagedValue<T = unknown> {
+  constructor(
+    readonly data: T,
+    readonly next?: Record<string, unknown>,
+    readonly total?: number,
+  ) {}
+}
+
+/**
  * The page of a Hub-style list (`page`, `page_size`) the caller asked for: one request, and the next
  * page's parameters when there is one.
  */
@@ -136,9 +149,10 @@ export async function settle(
 ): Promise<Pick<Envelope, 'data' | 'next' | 'total'>> {
   // An APIPromise is a thenable: awaiting it gives the parsed data.
   const resolved = await value;
-  if (resolved instanceof ListPage) {
+  if (resolved instanceof ListPage || resolved instanceof PagedValue) {
+    const data = resolved instanceof ListPage ? resolved.items : resolved.data;
     return {
-      data: toJsonValue(resolved.items, reveal),
+      data: toJsonValue(data, reveal),
       next: resolved.next ? (toJsonValue(resolved.next, false) as Record<string, unknown>) : undefined,
       total: resolved.total,
     };
