@@ -192,11 +192,17 @@ export function expectNoSentinel(session: McpSession, sentinel = SENTINEL): void
   expect(leaks, 'the sentinel secret leaked').toEqual([]);
 }
 
-/** One emulator for a test file (started before its tests, stopped after). */
-export function emulatorFor(seed: Seed, options: Omit<EmulatorOptions, 'seed'> = {}): () => RunningEmulator {
+/**
+ * One emulator for a test file (started before its tests, stopped after). The seed may be made just
+ * before the start (e.g. once images whose digests it names are written).
+ */
+export function emulatorFor(
+  seed: Seed | (() => Seed | Promise<Seed>),
+  options: Omit<EmulatorOptions, 'seed'> = {},
+): () => RunningEmulator {
   let emu: RunningEmulator | undefined;
   beforeAll(async () => {
-    emu = await startEmulator({ seed, ...options });
+    emu = await startEmulator({ seed: typeof seed === 'function' ? await seed() : seed, ...options });
   });
   afterAll(async () => {
     await emu?.stop();

@@ -5,5 +5,6 @@
 import type { ToolSpec } from '../action.js';
 import { registryTool } from './registry.js';
 import { reposTool } from './repos.js';
+import { scoutTool } from './scout.js';
 
-export const ALL_TOOLS: readonly ToolSpec[] = [reposTool, registryTool];
+export const ALL_TOOLS: readonly ToolSpec[] = [reposTool, registryTool, scoutTool];

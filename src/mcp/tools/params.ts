@@ -3,6 +3,7 @@
  * model. A tool's catalogue spreads the ones it uses and adds its own.
  */
 import { z } from 'zod';
+import { parsePlatform } from '../../reference/platform.js';
 import { param } from '../action.js';
 
 const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -43,3 +44,17 @@ export const page_size = param(z.number().int().min(1).max(100), 'Items per page
 
 /** Default page size of list actions: small, since results land in a model's context. */
 export const DEFAULT_PAGE_SIZE = 25;
+
+function isPlatform(value: string): boolean {
+  try {
+    parsePlatform(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const platform = param(
+  z.string().max(64).refine(isPlatform, 'os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8'),
+  'One platform of a multi-platform image, os/arch[/variant], e.g. "linux/arm64".',
+);

@@ -6,16 +6,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ValidationError } from '../../core/errors.js';
-import {
-  type ImageReference,
-  isValidDigest,
-  parsePlatform,
-  parseReference,
-  registryHost,
-} from '../../reference/index.js';
+import { type ImageReference, isValidDigest, parseReference, registryHost } from '../../reference/index.js';
 import type { TransferEvent } from '../../registry/index.js';
 import { type ProgressReport, param } from '../action.js';
-import { tag } from './params.js';
+import { platform, tag } from './params.js';
 
 /** Turns a parser's exception into a zod issue, so a bad value is refused with its own message. */
 function parsed<T>(parse: (v: string) => T) {
@@ -27,15 +21,6 @@ function parsed<T>(parse: (v: string) => T) {
       return z.NEVER;
     }
   };
-}
-
-function isPlatform(value: string): boolean {
-  try {
-    parsePlatform(value);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function repositoryOnly(value: string): ImageReference {
@@ -77,10 +62,7 @@ export const registryParams = {
     z.string().refine(isValidDigest, 'a digest is sha256: and 64 lowercase hex digits'),
     'Content digest, "sha256:<64 hex>".',
   ),
-  platform: param(
-    z.string().refine(isPlatform, 'os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8'),
-    'os/arch[/variant] of a multi-platform image, e.g. "linux/arm64".',
-  ),
+  platform,
   tag: { ...tag, description: 'The new tag, in the same repository.' },
   destination: param(
     z

@@ -6,14 +6,6 @@
  */
 import { DockerHubError, NotFoundError } from '../../core/errors.js';
 import { familiarName, type ImageReference, withDigest, withTag } from '../../reference/index.js';
-import {
-  copyImage,
-  imagePlatforms,
-  inspectImage,
-  pinReference,
-  resolveImageManifest,
-  tagImage,
-} from '../../registry/index.js';
 import { defineTool } from '../action.js';
 import { ListPage } from '../result.js';
 import {
@@ -29,6 +21,9 @@ import {
 } from './registry-params.js';
 
 const DEFAULT_TAGS_PAGE = 100;
+
+/** The registry SDK's functions, loaded on first use (a server that only lists tools never loads them). */
+const sdk = () => import('../../registry/index.js');
 
 /** Blobs get_blob returns whole: what fits a result once base64-encoded, with room for the envelope. */
 const blobCap = (maxBytes: number) => Math.max(1024, Math.floor(((maxBytes - 1024) * 3) / 4));
@@ -80,7 +75,7 @@ export const registryTool = defineTool({
       run: async (a, { clients, signal }) => {
         const registry = await clients.registry();
         const m = a.platform
-          ? await resolveImageManifest(registry, a.reference, { platform: a.platform, signal })
+          ? await (await sdk()).resolveImageManifest(registry, a.reference, { platform: a.platform, signal })
           : await registry.manifests.get(a.reference, { signal });
         return {
           reference: a.reference.toString(),
@@ -115,7 +110,10 @@ export const registryTool = defineTool({
         const registry = await clients.registry();
         const reference = a.reference.toString();
         if (a.platform) {
-          const m = await resolveImageManifest(registry, a.reference, { platform: a.platform, signal });
+          const m = await (await sdk()).resolveImageManifest(registry, a.reference, {
+            platform: a.platform,
+            signal,
+          });
           return { reference, digest: m.digest, mediaType: m.mediaType, platform: m.platform };
         }
         const head = await registry.manifests.head(a.reference, { signal });
@@ -128,7 +126,7 @@ export const registryTool = defineTool({
       required: ['reference'],
       run: async (a, { clients, signal }) => ({
         reference: a.reference.toString(),
-        platforms: await imagePlatforms(await clients.registry(), a.reference, signal),
+        platforms: await (await sdk()).imagePlatforms(await clients.registry(), a.reference, signal),
       }),
     }),
     get_config: action({
@@ -138,7 +136,10 @@ export const registryTool = defineTool({
       optional: ['platform'],
       run: async (a, { clients, signal }) => {
         const registry = await clients.registry();
-        const m = await resolveImageManifest(registry, a.reference, { platform: a.platform, signal });
+        const m = await (await sdk()).resolveImageManifest(registry, a.reference, {
+          platform: a.platform,
+          signal,
+        });
         const { digest, size } = m.manifest.config;
         const config = await registry.blobs.getJson<{ os?: string; architecture?: string }>(
           a.reference,
@@ -157,7 +158,7 @@ export const registryTool = defineTool({
       required: ['reference'],
       optional: ['platform'],
       run: async (a, { clients, signal }) =>
-        inspectImage(await clients.registry(), a.reference, { platform: a.platform, signal }),
+        (await sdk()).inspectImage(await clients.registry(), a.reference, { platform: a.platform, signal }),
     }),
     get_blob: action({
       description: 'A small blob (a config, an attestation): JSON, text or base64; larger ones are refused.',
@@ -204,7 +205,7 @@ export const registryTool = defineTool({
       required: ['reference'],
       optional: ['platform'],
       run: async (a, { clients, signal }) => {
-        const pinned = await pinReference(await clients.registry(), a.reference, {
+        const pinned = await (await sdk()).pinReference(await clients.registry(), a.reference, {
           platform: a.platform,
           signal,
         });
@@ -317,7 +318,7 @@ export const registryTool = defineTool({
       confirm: (a) =>
         `Copy ${a.reference}${a.platform ? ` (${a.platform} only)` : ''}${a.referrers ? ' with its referrers' : ''} to ${destinationOf(a)}, replacing what is there?`,
       run: async (a, { clients, signal, progress }) =>
-        copyImage(await clients.registry(), a.reference, destinationOf(a), {
+        (await sdk()).copyImage(await clients.registry(), a.reference, destinationOf(a), {
           platform: a.platform,
           referrers: a.referrers,
           signal,
@@ -330,7 +331,7 @@ export const registryTool = defineTool({
       required: ['reference', 'tag'],
       confirm: (a) => `Point the tag ${withTag(a.reference, a.tag)} at ${a.reference}?`,
       run: async (a, { clients, signal }) =>
-        tagImage(await clients.registry(), a.reference, a.tag, { signal }),
+        (await sdk()).tagImage(await clients.registry(), a.reference, a.tag, { signal }),
     }),
   }),
 });
