@@ -51,7 +51,7 @@ export async function runMcpServer(
     Object.assign(clientOptions, session.clients);
     stopEmulator = session.close;
     io.stderr(
-      `dockerhub-mcp: serving the local Docker Hub emulator at ${session.emulator.url} (demo data; image ${session.image})\n`,
+      `dockerhub-mcp: serving the local Docker Hub emulator at ${session.emulator.url} (demo data; images ${session.images.join(', ')})\n`,
     );
   }
   const clients = new McpClients(clientOptions);
