@@ -430,6 +430,17 @@ describe('hub_registry writes and deletes', () => {
     });
   });
 
+  it('refuses to open an upload in a namespace the account cannot push to', async () => {
+    const s = await open({ allowDestructive: true, elicit: 'accept' });
+    const res = await call(s, { action: 'start_upload', repository: `${host}/bob/private` });
+    expect(res.isError).toBe(true);
+    expect(res.envelope.error).toMatchObject({ http_status: 401, code: 'UNAUTHORIZED' });
+    expect(res.envelope.error?.message).toMatch(
+      /no pull,push access to .*\/bob\/private for these credentials/,
+    );
+    expect(res.envelope.error?.hint).toMatch(/lacks permission/);
+  });
+
   it('never sends an upload to a location outside the repository, nor an oversized or malformed chunk', async () => {
     const s = await open({ allowDestructive: true, elicit: 'accept' });
     const repository = `${host}/acme/blobs`;
