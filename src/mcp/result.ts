@@ -41,6 +41,17 @@ export class PagedValue<T = unknown> {
 }
 
 /**
+ * A value the action itself had to cut (an export capped in bytes): the envelope says `truncated: true`
+ * with `note`, which tells the model how to get the rest.
+ */
+export class PartialResult<T = unknown> {
+  constructor(
+    readonly value: T,
+    readonly note: string,
+  ) {}
+}
+
+/**
  * The page of a Hub-style list (`page`, `page_size`) the caller asked for: one request, and the next
  * page's parameters when there is one.
  */
@@ -146,9 +157,11 @@ export function toJsonValue(value: unknown, reveal: boolean): unknown {
 export async function settle(
   value: unknown,
   reveal: boolean,
-): Promise<Pick<Envelope, 'data' | 'next' | 'total'>> {
+): Promise<Pick<Envelope, 'data' | 'next' | 'total' | 'truncated' | 'note'>> {
   // An APIPromise is a thenable: awaiting it gives the parsed data.
   const resolved = await value;
+  if (resolved instanceof PartialResult)
+    return { data: toJsonValue(resolved.value, reveal), truncated: true, note: resolved.note };
   if (resolved instanceof ListPage || resolved instanceof PagedValue) {
     const data = resolved instanceof ListPage ? resolved.items : resolved.data;
     return {
@@ -200,7 +213,7 @@ function largestArray(v: unknown): unknown[] | undefined {
 export function fitToLimits(envelope: Envelope, limits: ResultLimits): Envelope {
   const out = { ...envelope };
   if (Array.isArray(out.data) && out.data.length > limits.maxItems) {
-    out.note = `cut to the first ${limits.maxItems} of ${out.data.length} items; ask for a smaller page`;
+    out.note = `cut to the first ${limits.maxItems} of ${out.data.length} items; narrow the request (a smaller page or a filter) for the rest`;
     out.data = out.data.slice(0, limits.maxItems);
     out.truncated = true;
   }

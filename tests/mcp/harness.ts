@@ -49,6 +49,8 @@ export interface McpSessionOptions {
   dynamicTools?: boolean;
   /** Who the server acts as (default the seed's first user). */
   user?: { username: string; password: string };
+  /** The SCIM bearer token the server holds (hub_scim); default none. */
+  scimToken?: string;
   maxBytes?: number;
   /** The Scout organization the server reads when a call names none. */
   scoutOrganization?: string;
@@ -108,6 +110,7 @@ export async function openSession(emu: RunningEmulator, opts: McpSessionOptions 
     scoutOrganization: opts.scoutOrganization,
     credentials: { ...user, env: {}, useDockerConfig: false },
     allowDestructive: opts.allowDestructive ?? false,
+    scimToken: opts.scimToken,
     logger,
     retry: false,
   });

@@ -33,6 +33,11 @@ export function registerEmulatorCommands(program: Command, io: ProgramIO): void 
       collect,
     )
     .option('--latency <ms>', 'added latency per Hub API request')
+    .option(
+      '--no-validate',
+      "serve requests without checking them against Docker's Hub API spec (said on stderr at start). " +
+        "The spec is the package's specs/hub-api.json, or the file DOCKERHUB_HUB_SPEC names; without it the emulator does not start",
+    )
     .action(async (f: EmulatorFlags) => {
       const { serveEmulator } = await import('./emulator.js');
       await serveEmulator(io, f);

@@ -17,6 +17,8 @@ export interface EmulatorFlags {
   storage?: string;
   fault?: string[];
   latency?: string;
+  /** False with `--no-validate`. */
+  validate?: boolean;
 }
 
 export function parsePort(value: string | undefined, flag: string): number {
@@ -74,13 +76,14 @@ export function emulatorOptions(f: EmulatorFlags): EmulatorOptions {
     persistPath: f.persist,
     faults: (f.fault ?? []).map(parseFault),
     latencyMs: latency,
+    validate: f.validate !== false,
   };
 }
 
 /** What the user needs to know once everything listens. */
 export function describeEmulator(emu: RunningEmulator, persistPath?: string): string {
   const lines = [
-    `Docker Hub emulator on ${emu.url} (${emu.spec ? `${emu.spec.operations} spec operations validated` : 'spec not found: requests not validated'})`,
+    `Docker Hub emulator on ${emu.url} (${emu.spec ? `${emu.spec.operations} spec operations validated` : 'requests not validated: --no-validate'})`,
     `registry token service: ${emu.registryAuth.realm} (service ${emu.registryAuth.service})`,
   ];
   const reg = emu.registry;
@@ -127,6 +130,7 @@ export function untilStopped(signal?: AbortSignal): Promise<void> {
 export async function serveEmulator(io: ProgramIO, f: EmulatorFlags): Promise<void> {
   const { startEmulator, EmulatorState } = await import('../../emulator/index.js');
   const opts = emulatorOptions(f);
+  opts.warn = io.stderr;
   if (f.seed) opts.state = await EmulatorState.fromFile(f.seed);
   const emu = await startEmulator(opts);
   try {
