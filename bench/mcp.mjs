@@ -21,13 +21,18 @@ const RUNS = opt('runs', 15);
 const CALLS = opt('calls', 300);
 
 const { startEmulator } = await import(join(dist, 'emulator', 'index.js'));
-const { ALL_TOOLS, McpClients, createDockerHubMcpServer, selectTools } = await import(join(dist, 'mcp', 'index.js'));
+const { ALL_TOOLS, McpClients, createDockerHubMcpServer, selectTools } = await import(
+  join(dist, 'mcp', 'index.js')
+);
 
 /** Spawn to the first tools/list answer, in ms. */
 function coldStart() {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [BIN], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const child = spawn(process.execPath, [BIN], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -39,7 +44,16 @@ function coldStart() {
     });
     child.on('error', reject);
     const send = (m) => child.stdin.write(`${JSON.stringify(m)}\n`);
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bench', version: '1' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'bench', version: '1' },
+      },
+    });
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
     send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
   });
@@ -70,18 +84,29 @@ const emu = await startEmulator({
   },
   rateLimit: 1_000_000,
 });
-const clients = new McpClients({ hubUrl: emu.url, credentials: { username: 'bench', password, env: {}, useDockerConfig: false } });
+const clients = new McpClients({
+  hubUrl: emu.url,
+  credentials: { username: 'bench', password, env: {}, useDockerConfig: false },
+});
 const hub = await clients.hub();
 const { client, server } = await connect(clients, selectTools(ALL_TOOLS, { env: {} }));
 const direct = [];
 const viaMcp = [];
-for (let i = 0; i < 20; i++) await client.callTool({ name: 'hub_repos', arguments: { action: 'get', namespace: 'bench', repository: 'app' } });
+for (let i = 0; i < 20; i++)
+  await client.callTool({
+    name: 'hub_repos',
+    arguments: { action: 'get', namespace: 'bench', repository: 'app' },
+  });
 for (let i = 0; i < CALLS; i++) {
   const order = i % 2 === 0;
   for (const which of order ? ['direct', 'mcp'] : ['mcp', 'direct']) {
     const t = process.hrtime.bigint();
     if (which === 'direct') await hub.repositories.get('bench', 'app');
-    else await client.callTool({ name: 'hub_repos', arguments: { action: 'get', namespace: 'bench', repository: 'app' } });
+    else
+      await client.callTool({
+        name: 'hub_repos',
+        arguments: { action: 'get', namespace: 'bench', repository: 'app' },
+      });
     (which === 'direct' ? direct : viaMcp).push(Number(process.hrtime.bigint() - t) / 1e6);
   }
 }
@@ -105,7 +130,19 @@ await clients.close();
 await emu.stop();
 
 const overhead = median(viaMcp) - median(direct);
-console.log(`dockerhub-mcp benchmark (${new Date().toISOString()}, Node ${process.version}, load ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')})`);
-console.log(`cold start to first tools/list: median ${median(starts).toFixed(0)} ms over ${RUNS} runs (min ${Math.min(...starts).toFixed(0)}, max ${Math.max(...starts).toFixed(0)}); first run (compile cache empty or stale) ${first.toFixed(0)} ms`);
-console.log(`tool call hub_repos.get: median ${median(viaMcp).toFixed(2)} ms via MCP, ${median(direct).toFixed(2)} ms direct SDK call; overhead ${overhead.toFixed(2)} ms (${CALLS} calls each, alternating)`);
-for (const [label, s] of Object.entries(sizes)) console.log(`tools/list, ${label}: ${s.bytes} bytes (${kb(s.bytes)}), ${s.tools} tools`);
+console.log(
+  `dockerhub-mcp benchmark (${new Date().toISOString()}, Node ${process.version}, load ${(
+    await import('node:os')
+  )
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')})`,
+);
+console.log(
+  `cold start to first tools/list: median ${median(starts).toFixed(0)} ms over ${RUNS} runs (min ${Math.min(...starts).toFixed(0)}, max ${Math.max(...starts).toFixed(0)}); first run (compile cache empty or stale) ${first.toFixed(0)} ms`,
+);
+console.log(
+  `tool call hub_repos.get: median ${median(viaMcp).toFixed(2)} ms via MCP, ${median(direct).toFixed(2)} ms direct SDK call; overhead ${overhead.toFixed(2)} ms (${CALLS} calls each, alternating)`,
+);
+for (const [label, s] of Object.entries(sizes))
+  console.log(`tools/list, ${label}: ${s.bytes} bytes (${kb(s.bytes)}), ${s.tools} tools`);

@@ -77,7 +77,14 @@ describe('runMcpServer start-up errors', () => {
   it('prints one line on stderr and exits 2, before serving anything', async () => {
     let stderr = '';
     let stdout = '';
-    const io = { stderr: (t: string) => void (stderr += t), stdout: (t: string) => void (stdout += t) };
+    const io = {
+      stderr: (t: string) => {
+        stderr += t;
+      },
+      stdout: (t: string) => {
+        stdout += t;
+      },
+    };
     expect(await runMcpServer(['--tools', 'hub_nope'], {}, io)).toBe(2);
     expect(stderr).toMatch(/^dockerhub-mcp: unknown tool "hub_nope"; tools: hub_auth, .*\n$/);
     expect(stderr.split('\n')).toHaveLength(2);
@@ -104,7 +111,12 @@ describe('runMcpServer start-up errors', () => {
 
   it('prints --help and --version on stdout and exits 0', async () => {
     let stdout = '';
-    const io = { stderr: () => {}, stdout: (t: string) => void (stdout += t) };
+    const io = {
+      stderr: () => {},
+      stdout: (t: string) => {
+        stdout += t;
+      },
+    };
     expect(await runMcpServer(['--version'], {}, io)).toBe(0);
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     stdout = '';
