@@ -374,6 +374,23 @@ describe('hub_registry writes and deletes', () => {
     });
   });
 
+  it('serves only the reads in read-only mode, even with destructive actions allowed', async () => {
+    const s = await open({ allowDestructive: true, elicit: 'accept', filter: { readOnly: true } });
+    const { tools } = await s.client.listTools();
+    const tool = tools.find((t) => t.name === 'hub_registry')!;
+    const actions = (tool.inputSchema.properties as Record<string, { enum?: string[] }>).action?.enum ?? [];
+    expect(actions).toHaveLength(12);
+    for (const a of DESTRUCTIVE) expect(actions).not.toContain(a);
+    expect(tool.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    const res = await call(s, {
+      action: 'copy',
+      reference: `${host}/acme/app:v1`,
+      destination: `${host}/acme/ro`,
+    });
+    expect(res.envelope.error?.message).toMatch(/server runs read-only/);
+    expect(s.asked).toEqual([]);
+  });
+
   it('uploads a blob in pieces across calls, the model keeping the session, asking the user each time', async () => {
     const s = await open({ allowDestructive: true, elicit: 'accept' });
     const { tools } = await s.client.listTools();
@@ -609,6 +626,21 @@ describe('hub_registry writes and deletes', () => {
       artifact_type: 'application/vnd.example.other',
     });
     expect((other.envelope.data as { referrers: unknown[] }).referrers).toEqual([]);
+    // A copy with referrers brings the SBOM along.
+    const copied = await call(s, {
+      action: 'copy',
+      reference: `${host}/acme/app:v3`,
+      destination: `${host}/acme/with-referrers`,
+      referrers: true,
+    });
+    expect(copied.envelope.data).toMatchObject({ digest: subject.digest, referrers: 1 });
+    expect(s.asked.at(-1)).toBe(
+      `Copy ${host}/acme/app:v3 with its referrers to ${host}/acme/with-referrers:v3, replacing what is there? (hub_registry.copy)`,
+    );
+    const there = await call(s, { action: 'list_referrers', reference: `${host}/acme/with-referrers:v3` });
+    expect(
+      (there.envelope.data as { referrers: Array<{ digest: string }> }).referrers.map((r) => r.digest),
+    ).toEqual([sha256(artifact)]);
   });
 
   it('copies within the registry (blobs mounted) and tags; a missing source copies nothing', async () => {
