@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RegistryClient } from '../../src/registry/index.js';
+import { RegistryClient, tagImage } from '../../src/registry/index.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { type OciLayout, writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
@@ -52,6 +52,11 @@ beforeAll(async () => {
     layers: [200_000, 1_500_000],
   });
   await pushLayout(layout.dir, 'v1', `${a.host}/acme/multi:v1`, CREDS);
+  const registry = new RegistryClient({
+    credentials: { username: 'alice', password: SENTINEL, env: {}, useDockerConfig: false },
+  });
+  for (const t of ['v2', 'v3', 'v4']) await tagImage(registry, `${a.host}/acme/multi:v1`, t);
+  await registry.close();
 }, 120_000);
 
 afterAll(async () => {
@@ -105,6 +110,21 @@ describe('hub_registry on the distribution registry', () => {
       expect(res.envelope.rate_limit).toBeNull();
     },
   );
+
+  it('pages tags with the next hint, whatever the registry does with n', async () => {
+    const s = await open();
+    const repository = `${a.host}/acme/multi`;
+    const pages: unknown[] = [];
+    let next: Record<string, unknown> | undefined = { page_size: 3 };
+    while (next) {
+      const res = await s.call('hub_registry', { action: 'list_tags', repository, ...next });
+      pages.push(res.envelope.data);
+      next = res.envelope.next;
+    }
+    expect(pages).toEqual([['v1', 'v2', 'v3'], ['v4']]);
+    const none = await s.call('hub_registry', { action: 'list_tags', repository: `${a.host}/acme/none` });
+    expect(none.envelope.error).toMatchObject({ http_status: 404, code: 'NAME_UNKNOWN' });
+  });
 
   it('copies to another registry with the digests kept, reporting progress in bytes', async () => {
     const s = await open({ era: 'modern', allowDestructive: true, elicit: 'accept' });

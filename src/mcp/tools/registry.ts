@@ -21,6 +21,10 @@ import {
 } from './registry-params.js';
 
 const DEFAULT_TAGS_PAGE = 100;
+/** Tags read at most when a registry's own pages cannot be trusted. */
+const MAX_TAGS = 50_000;
+
+const isSorted = (items: readonly string[]) => items.every((t, i) => i === 0 || items[i - 1]! < t);
 
 /** The registry SDK's functions, loaded on first use (a server that only lists tools never loads them). */
 const sdk = () => import('../../registry/index.js');
@@ -52,19 +56,29 @@ export const registryTool = defineTool({
       optional: ['page_size', 'last'],
       run: async (a, { clients, signal }) => {
         const size = a.page_size ?? DEFAULT_TAGS_PAGE;
-        const list = (await clients.registry()).tags.list(a.repository, {
-          pageSize: size,
-          last: a.last,
-          signal,
-        });
-        for await (const page of list.pages()) {
-          // Some registries ignore `n`: cut the page here, and continue after its last tag.
-          const items = page.items.filter((t) => a.last === undefined || t > a.last).slice(0, size);
-          const more = page.next !== undefined || page.items.length > items.length;
-          const next = more && items.length ? { last: items.at(-1), page_size: size } : undefined;
-          return new ListPage(items, next);
+        const registry = await clients.registry();
+        const opts = { pageSize: size, last: a.last, signal };
+        let page: { items: string[]; next?: string } = { items: [] };
+        for await (const p of registry.tags.list(a.repository, opts).pages()) {
+          page = p;
+          break;
         }
-        return new ListPage([]);
+        let tags = page.items;
+        let more = page.next !== undefined;
+        if (!isSorted(tags)) {
+          // The registry does not list in lexical order (distribution 2.8), so `last` cannot resume its
+          // pages: list every tag once and page them here.
+          tags = (await registry.tags.list(a.repository, { signal }).toArray(MAX_TAGS)).sort();
+          more = false;
+        }
+        // Some registries ignore `n` or `last`: cut here, and continue after the last tag given.
+        const after = tags.filter((t) => a.last === undefined || t > a.last);
+        const items = after.slice(0, size);
+        more ||= after.length > size;
+        return new ListPage(
+          items,
+          more && items.length ? { last: items.at(-1), page_size: size } : undefined,
+        );
       },
     }),
     get_manifest: action({
