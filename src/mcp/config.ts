@@ -133,6 +133,7 @@ Environment:
   DOCKERHUB_ALLOW_DESTRUCTIVE=true expose deletes, registry writes and org-settings writes
   DOCKERHUB_MCP_CONFIRM            as --confirm
   DOCKERHUB_SCIM_TOKEN             the SCIM bearer token (hub_scim)
+  DOCKERHUB_SCOUT_ORG              the organization hub_scout reads when a call names none
   MCP_AUTH_TOKEN                   bearer token HTTP clients must send
   MCP_OAUTH_JWKS_URL, MCP_OAUTH_ISSUER, MCP_OAUTH_AUDIENCE   as the --oauth-* flags
   DOCKERHUB_LOG_LEVEL              logs on stderr (trace … error; default silent)
