@@ -1,7 +1,8 @@
 /**
  * The one-way dependency rule of docs/architecture.md, checked on the sources: front ends (cli) → SDK
  * (hub, registry, scout, webhooks, reference) → core. The emulator may use the SDK and core, never the CLI;
- * no SDK module may import the emulator or a front end; core imports nothing of ours outside core.
+ * no SDK module may import the emulator or a front end; core imports nothing of ours outside core; the agent
+ * imports only the MCP server and core (it reaches Docker Hub through the tools alone).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -17,6 +18,8 @@ const ALLOWED: Record<string, string[]> = {
   webhooks: ['webhooks', 'core'],
   emulator: ['emulator', 'webhooks', 'registry', 'reference', 'hub', 'scout', 'core'],
   cli: ['cli', 'emulator', 'webhooks', 'registry', 'reference', 'hub', 'scout', 'core'],
+  // The agent reaches Docker Hub only through the MCP server's tools: never the SDK around it.
+  agent: ['agent', 'mcp', 'core'],
 };
 
 function files(dir: string): string[] {

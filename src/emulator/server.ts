@@ -79,6 +79,16 @@ export interface EmulatorOptions {
   registry?: RegistryMode | ExternalRegistry;
   /** Port of a spawned or built-in registry (default: any free port). */
   registryPort?: number;
+  /**
+   * The Hub API's address as clients reach it, when that is not where it listens (in a container:
+   * `http://emulator:8000`). It names the JWT issuer and the registry token realm. Default
+   * `http://127.0.0.1:PORT`.
+   */
+  publicUrl?: string;
+  /** Where a spawned or built-in registry listens (default 127.0.0.1; `0.0.0.0` in a container). */
+  registryHost?: string;
+  /** The registry's `host:port` as image references name it, when not where it listens (`emulator:5000`). */
+  registryPublicHost?: string;
   /** Where a spawned or built-in registry stores blobs (default: a temp dir, or memory). */
   storageDir?: string;
   /** Load the state from this file when it exists (instead of `seed`/`state`); save it after every mutation. */
@@ -288,7 +298,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     handle(req, res).catch((err: Error) => send(res, 500, { detail: `emulator error: ${err.message}` }));
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = (opts.publicUrl ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}`).replace(
+    /\/+$/,
+    '',
+  );
   const closeServer = async () => {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
@@ -306,7 +319,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       typeof opts.registry === 'object'
         ? externalRegistry(opts.registry)
         : await startRegistryFor(opts.registry ?? 'none', {
-            host: '127.0.0.1',
+            host: opts.registryHost ?? '127.0.0.1',
             port: opts.registryPort,
             storageDir: opts.storageDir,
             auth: tokens.auth,
@@ -317,6 +330,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     await writer?.flush();
     throw err;
   }
+  if (registry && opts.registryPublicHost)
+    registry = { ...registry, host: opts.registryPublicHost, url: `http://${opts.registryPublicHost}` };
 
   let stopped: Promise<void> | undefined;
   return {

@@ -9,6 +9,10 @@ import type { ProgramIO } from '../program.js';
 
 export interface EmulatorFlags {
   port?: string;
+  host?: string;
+  publicUrl?: string;
+  registryHost?: string;
+  registryPublicHost?: string;
   seed?: string;
   persist?: string;
   registry?: string;
@@ -68,8 +72,16 @@ export function emulatorOptions(f: EmulatorFlags): EmulatorOptions {
   const latency = f.latency === undefined ? undefined : Number(f.latency);
   if (latency !== undefined && (!/^\d+$/.test(f.latency ?? '') || latency > 60_000))
     throw new ValidationError(`--latency must be 0-60000 milliseconds, got "${f.latency}"`);
+  if (f.publicUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(f.publicUrl))
+    throw new ValidationError(`--public-url must be http(s)://host[:port], got "${f.publicUrl}"`);
+  if (f.registryPublicHost !== undefined && !/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(f.registryPublicHost))
+    throw new ValidationError(`--registry-public-host must be host[:port], got "${f.registryPublicHost}"`);
   return {
     port: parsePort(f.port, '--port'),
+    host: f.host,
+    publicUrl: f.publicUrl,
+    registryHost: f.registryHost,
+    registryPublicHost: f.registryPublicHost,
     registry: f.registryUrl ? { url: f.registryUrl } : registry,
     registryPort: parsePort(f.registryPort, '--registry-port'),
     storageDir: f.storage,
