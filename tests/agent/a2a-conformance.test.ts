@@ -131,9 +131,10 @@ describe('the agent card', () => {
     expect(card.securityRequirements).toEqual([{ schemes: { bearer: {} } }]);
     // One skill per tool group the MCP server offers (this branch has hub_repos; more as tools land).
     expect(card.skills.map((s: { id: string }) => s.id)).toEqual(t.agent.card.skills.map((s) => s.id));
-    expect(card.skills[0]).toMatchObject({ id: 'hub_repos', name: 'Docker Hub repositories' });
-    expect(card.skills[0].examples.length).toBeGreaterThan(0);
-    expect(card.skills[0].description).not.toMatch(/Actions:/);
+    const repos = card.skills.find((s: { id: string }) => s.id === 'hub_repos');
+    expect(repos).toMatchObject({ id: 'hub_repos', name: 'Docker Hub repositories' });
+    expect(repos.examples.length).toBeGreaterThan(0);
+    expect(repos.description).not.toMatch(/Actions:/);
   });
 
   it('answers a 0.3 client (no A2A-Version) with the 0.3 shape', async () => {

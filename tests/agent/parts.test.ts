@@ -392,7 +392,9 @@ describe('runAgent', () => {
       /^dockerhub-agent: the openai-compatible model server at .* cannot be reached \(ECONNREFUSED\)/,
     );
     const none = io();
-    expect(await runAgent(['--exclude-tools', 'hub_repos'], { LLM_MODEL: 'm' }, none.io)).toBe(1);
+    expect(
+      await runAgent(['--tools', 'hub_repos', '--exclude-tools', 'hub_repos'], { LLM_MODEL: 'm' }, none.io),
+    ).toBe(1);
     expect(none.out.stderr).toMatch(/no tool is left to serve/);
   });
 
