@@ -99,6 +99,8 @@ describe.each([
     await start();
     const client = await connect({ negotiation });
     expect(client.getProtocolEra()).toBe(era);
+    // The tool list never changes over HTTP (no dynamic mode), and the capabilities say so.
+    expect(client.getServerCapabilities()?.tools).toEqual({ listChanged: false });
     expect(Object.keys(await toolActions(client))).toEqual(['hub_repos', 'hub_admin']);
     const listed = await call(client, 'hub_repos', { action: 'list', namespace: 'acme' });
     expect(listed.isError).toBe(false);
