@@ -123,6 +123,14 @@ describe('the HTTP endpoint', () => {
     ]);
   });
 
+  it('names the address when it cannot listen (a port taken)', async () => {
+    const u = await start();
+    const port = new URL(u.origin).port;
+    await expect(startHttp(emu(), { argv: ['--port', port] })).rejects.toThrow(
+      `cannot listen on 127.0.0.1:${port}: the port is already in use (choose another with --port, or 0 for any free port)`,
+    );
+  });
+
   it('answers /health without authentication and without information', async () => {
     const u = await start();
     const res = await raw(u, { method: 'GET', path: '/health' });
