@@ -77,7 +77,8 @@ export async function runMcpServer(
       version: VERSION,
     });
 
-  let stop: () => Promise<void>;
+  // A signal during start-up (the emulator takes a moment) finds nothing to stop yet.
+  let stop: () => Promise<void> = async () => {};
   const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const shutdown = () => {
