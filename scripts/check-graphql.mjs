@@ -1,21 +1,24 @@
 #!/usr/bin/env node
+/**
+ * `npm run check:graphql` (part of pretest, after the build): parses every GraphQL document in the SDK's
+ * registry and validates it with graphql-js against Docker Scout's schema (the package's
+ * specs/scout-schema.graphql, or DOCKERHUB_SCOUT_SCHEMA). Any error fails the run, a missing schema too.
+ */
 import {
   defaultScoutSchemaPath,
   loadScoutSchema,
   validateScoutDocument,
 } from '../dist/emulator/scout/schema.js';
-/**
- * `npm run check:graphql` (part of pretest, after the build): parses every GraphQL document in the SDK's
- * registry and validates it with graphql-js against Docker Scout's schema. Any error fails the run.
- */
 import { SCOUT_DOCUMENTS } from '../dist/scout/documents/index.js';
 
 const path = defaultScoutSchemaPath();
-if (!path) {
-  console.error('check:graphql: schema.graphql not found; set DOCKERHUB_SCOUT_SCHEMA');
+let schema;
+try {
+  schema = loadScoutSchema(path);
+} catch (err) {
+  console.error(`check:graphql: ${err.message}`);
   process.exit(1);
 }
-const schema = loadScoutSchema(path);
 let failed = 0;
 for (const doc of SCOUT_DOCUMENTS) {
   for (const error of validateScoutDocument(schema, doc.source)) {

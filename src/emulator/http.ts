@@ -3,6 +3,7 @@
  * pagination, and `route()`, which turns a path template (`/v2/orgs/:org/members`) into a matcher.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GraphQLSchema } from 'graphql';
 import type { RegistrySync } from './registry-sync.js';
 import type { EmulatorState } from './state.js';
 import type { TokenService } from './token-service.js';
@@ -29,6 +30,8 @@ export interface EmulatorEnv {
   baseUrl(): string;
   /** The registry side: token service, notification secret, event sync. */
   registry: RegistryServices;
+  /** Docker Scout's executable schema, built at start-up. */
+  scoutSchema: GraphQLSchema;
 }
 
 export interface RegistryServices {

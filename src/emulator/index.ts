@@ -24,11 +24,18 @@ export {
   type EmulatorOptions,
   type FaultRule,
   type RegistryEventsEndpoint,
+  type ResponseViolation,
   type RunningEmulator,
   startEmulator,
 } from './server.js';
 export { createSigningKey, type SigningKey } from './signing-key.js';
-export { defaultSpecPath, loadSpecValidator, type SpecCheck, type SpecValidator } from './spec.js';
+export {
+  loadSpecValidator,
+  type SpecAnswer,
+  type SpecCheck,
+  type SpecValidator,
+} from './spec.js';
+export { defaultScoutSchemaPath, defaultSpecPath } from './spec-files.js';
 export {
   type AuditEntry,
   type EmulatedWebhook,

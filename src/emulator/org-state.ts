@@ -15,6 +15,7 @@ export interface EmulatedTeam {
   id: number;
   uuid: string;
   name: string;
+  description?: string;
   members: Set<string>;
 }
 
@@ -110,8 +111,14 @@ export class OrgAdmin {
     return t;
   }
 
-  addTeam(org: string, name: string): EmulatedTeam {
-    const team = { id: this.#s.nextTeamId++, uuid: randomUUID(), name, members: new Set<string>() };
+  addTeam(org: string, name: string, description?: string): EmulatedTeam {
+    const team = {
+      id: this.#s.nextTeamId++,
+      uuid: randomUUID(),
+      name,
+      description,
+      members: new Set<string>(),
+    };
     this.teamsOf(org).set(name, team);
     return team;
   }

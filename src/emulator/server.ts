@@ -1,7 +1,8 @@
 /**
  * A local, stateful Docker Hub on 127.0.0.1 for demos and tests: `POST /v2/auth/token` issues signed
  * JWTs with a real `exp`; repositories and tags are served from seedable state; every request matching a
- * documented operation is validated against Docker's OpenAPI spec (400 naming the violation); every
+ * documented operation is validated against Docker's OpenAPI spec (400 naming the violation; a spec that
+ * cannot be read stops the start, and only an explicit `validate: false` turns the check off); every
  * response carries `X-RateLimit-*`; faults (429 with Retry-After, 5xx, latency) are injected by config;
  * every mutation is written to the audit log. Operations not emulated yet answer 501.
  *
@@ -28,7 +29,9 @@ import { RegistrySync } from './registry-sync.js';
 import type { RegistryTokenAuth } from './registry-types.js';
 import { allRoutes } from './routes/index.js';
 import { REGISTRY_EVENTS_PATH } from './routes/registry-events.js';
-import { defaultSpecPath, loadSpecValidator, type SpecValidator } from './spec.js';
+import { loadScoutSchema } from './scout/schema.js';
+import { loadSpecValidator, type SpecValidator } from './spec.js';
+import { defaultScoutSchemaPath, defaultSpecPath } from './spec-files.js';
 import { EmulatorState, type Seed } from './state.js';
 import { TokenService } from './token-service.js';
 
@@ -46,8 +49,26 @@ export interface EmulatorOptions {
   host?: string;
   seed?: Seed;
   state?: EmulatorState;
-  /** OpenAPI spec to validate against; default: see spec.ts. `false` disables validation. */
+  /**
+   * Validate every request to a documented operation against Docker's Hub spec (default true). `false`
+   * serves requests unchecked, and says so through `warn` at start-up.
+   */
+  validate?: boolean;
+  /**
+   * The Hub spec (JSON or YAML) to validate against; default `DOCKERHUB_HUB_SPEC`, else the package's
+   * `specs/hub-api.json`. A missing or unreadable file stops the start with an error naming it.
+   * `false` is the older spelling of `validate: false`.
+   */
   specPath?: string | false;
+  /** Docker Scout's GraphQL schema; default `DOCKERHUB_SCOUT_SCHEMA`, else `specs/scout-schema.graphql`. */
+  scoutSchemaPath?: string;
+  /**
+   * Check every answer to a documented operation against the spec's response schemas, recording each
+   * departure in `responseViolations` (the test suite's drift check; default off).
+   */
+  checkResponses?: boolean;
+  /** Where start-up warnings go, one line each (default: stderr). */
+  warn?: (line: string) => void;
   /** Lifetime of issued JWTs (default 600 s, as Docker Hub). */
   jwtTtlSeconds?: number;
   faults?: FaultRule[];
@@ -58,10 +79,29 @@ export interface EmulatorOptions {
   registry?: RegistryMode | ExternalRegistry;
   /** Port of a spawned or built-in registry (default: any free port). */
   registryPort?: number;
+  /**
+   * The Hub API's address as clients reach it, when that is not where it listens (in a container:
+   * `http://emulator:8000`). It names the JWT issuer and the registry token realm. Default
+   * `http://127.0.0.1:PORT`.
+   */
+  publicUrl?: string;
+  /** Where a spawned or built-in registry listens (default 127.0.0.1; `0.0.0.0` in a container). */
+  registryHost?: string;
+  /** The registry's `host:port` as image references name it, when not where it listens (`emulator:5000`). */
+  registryPublicHost?: string;
   /** Where a spawned or built-in registry stores blobs (default: a temp dir, or memory). */
   storageDir?: string;
   /** Load the state from this file when it exists (instead of `seed`/`state`); save it after every mutation. */
   persistPath?: string;
+}
+
+/** An answer of the emulator that does not match the documented response of its operation. */
+export interface ResponseViolation {
+  operation: string;
+  /** `METHOD /path?query` of the request. */
+  request: string;
+  status: number;
+  violation: string;
 }
 
 /** Where registries you run yourself send their notifications (distribution's `notifications.endpoints`). */
@@ -75,7 +115,12 @@ export interface RegistryEventsEndpoint {
 export interface RunningEmulator {
   url: string;
   state: EmulatorState;
+  /** The request validator; undefined when started with `validate: false`. */
   spec: SpecValidator | undefined;
+  /** With `checkResponses`: the documented operations whose answers were checked so far. */
+  responsesChecked: Set<string>;
+  /** With `checkResponses`: the answers that departed from the spec's response schemas. */
+  responseViolations: ResponseViolation[];
   faults: FaultRule[];
   /** Documented operations a route has answered so far (names as in `spec.operationNames`). */
   operationsServed: Set<string>;
@@ -98,9 +143,18 @@ async function initialState(opts: EmulatorOptions): Promise<EmulatorState> {
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const validate = opts.validate !== false && opts.specPath !== false;
+  const spec = validate
+    ? await loadSpecValidator(typeof opts.specPath === 'string' ? opts.specPath : defaultSpecPath())
+    : undefined;
+  if (!spec)
+    (opts.warn ?? ((line) => process.stderr.write(line)))(
+      "dockerhub emulator: request validation is off: requests are not checked against Docker's Hub API spec\n",
+    );
+  const scoutSchema = loadScoutSchema(opts.scoutSchemaPath ?? defaultScoutSchemaPath());
+  const responseViolations: ResponseViolation[] = [];
+  const responsesChecked = new Set<string>();
   const state = await initialState(opts);
-  const specPath = opts.specPath === false ? undefined : (opts.specPath ?? defaultSpecPath());
-  const spec = specPath ? await loadSpecValidator(specPath) : undefined;
   await enablePrometheus();
   const key = new TextEncoder().encode(randomBytes(32).toString('hex'));
   const ttl = opts.jwtTtlSeconds ?? 600;
@@ -142,7 +196,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     eventsSecret: randomBytes(24).toString('hex'),
     sync: new RegistrySync(state),
   };
-  const routes = allRoutes({ state, mint, baseUrl: () => baseUrl, registry: registryServices });
+  const routes = allRoutes({ state, mint, baseUrl: () => baseUrl, registry: registryServices, scoutSchema });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', baseUrl);
@@ -209,7 +263,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     for (const { method, pattern, handler } of routes) {
       const m = pattern.exec(url.pathname);
       if (m && method === req.method) {
-        if (check?.operation) operationsServed.add(check.operation);
+        if (check?.operation) {
+          operationsServed.add(check.operation);
+          if (opts.checkResponses && spec) recordAnswer(res, check.operation, `${req.method} ${req.url}`);
+        }
         await handler(
           ctx,
           Object.fromEntries(Object.entries(m.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)])),
@@ -221,11 +278,30 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     else send(res, 404, { detail: `no such endpoint: ${line}` });
   }
 
+  /** Checks the answer as the handler completes it, before it goes out: the client never sees it first. */
+  function recordAnswer(res: ServerResponse, operation: string, request: string): void {
+    onEnd(res, (body) => {
+      const violations = spec?.checkResponse({
+        operation,
+        method: request.split(' ')[0] ?? 'GET',
+        status: res.statusCode,
+        contentType: String(res.getHeader('content-type') ?? ''),
+        body,
+      });
+      responsesChecked.add(operation);
+      for (const violation of violations ?? [])
+        responseViolations.push({ operation, request, status: res.statusCode, violation });
+    });
+  }
+
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: Error) => send(res, 500, { detail: `emulator error: ${err.message}` }));
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = (opts.publicUrl ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}`).replace(
+    /\/+$/,
+    '',
+  );
   const closeServer = async () => {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
@@ -243,7 +319,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       typeof opts.registry === 'object'
         ? externalRegistry(opts.registry)
         : await startRegistryFor(opts.registry ?? 'none', {
-            host: '127.0.0.1',
+            host: opts.registryHost ?? '127.0.0.1',
             port: opts.registryPort,
             storageDir: opts.storageDir,
             auth: tokens.auth,
@@ -254,12 +330,16 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     await writer?.flush();
     throw err;
   }
+  if (registry && opts.registryPublicHost)
+    registry = { ...registry, host: opts.registryPublicHost, url: `http://${opts.registryPublicHost}` };
 
   let stopped: Promise<void> | undefined;
   return {
     url: baseUrl,
     state,
     spec,
+    responsesChecked,
+    responseViolations,
     faults,
     operationsServed,
     registryAuth: tokens.auth,
@@ -286,6 +366,27 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return stopped;
     },
   };
+}
+
+/** Calls `done` with the whole body the handler wrote, when it ends the response (before it is sent on). */
+function onEnd(res: ServerResponse, done: (body: string) => void): void {
+  const chunks: Buffer[] = [];
+  const keep = (chunk: unknown, encoding?: unknown) => {
+    if (typeof chunk === 'string')
+      chunks.push(Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+    else if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
+  };
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    keep(chunk, rest[0]);
+    return write(chunk, ...rest);
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (typeof chunk !== 'function') keep(chunk, rest[0]);
+    done(Buffer.concat(chunks).toString('utf8'));
+    return end(chunk, ...rest);
+  }) as typeof res.end;
 }
 
 /** Paths whose requests carry something other than a Hub JWT in `Authorization`. */

@@ -6,7 +6,8 @@
 import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import { PagedList } from '../core/pagination.js';
-import { type HubClient, path } from './client.js';
+import type { HubClient } from './client.js';
+import { path } from './path.js';
 import { auditLogPageSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
 import { assertAccountName, assertPaging, toDateTime, validated } from './validation.js';

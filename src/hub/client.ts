@@ -27,6 +27,8 @@ import type { HubSchemas } from './spec-types.js';
 import { HubTags } from './tags.js';
 import { Users } from './users.js';
 
+export { path } from './path.js';
+
 export const DEFAULT_HUB_URL = 'https://hub.docker.com';
 
 export interface HubClientOptions extends TransportOptions {
@@ -56,16 +58,6 @@ export interface HubRequest {
    */
   schema?: z.ZodType;
   attributes?: Record<string, string | number | undefined>;
-}
-
-/** Builds a path from a template and values, encoding each value as one segment. */
-export function path(strings: TemplateStringsArray, ...values: Array<string | number>): string {
-  return strings.reduce((out, s, i) => {
-    if (i === 0) return s;
-    const v = String(values[i - 1]);
-    if (v === '' || v === '.' || v === '..') throw new ValidationError(`invalid path value "${v}"`);
-    return `${out}${encodeURIComponent(v)}${s}`;
-  }, '');
 }
 
 type SpecPage = HubSchemas['page'];

@@ -6,7 +6,8 @@
  */
 import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
-import { type HubClient, path } from './client.js';
+import type { HubClient } from './client.js';
+import { path } from './path.js';
 import type { Repository } from './repositories.js';
 import { repositorySchema } from './response-schemas.js';
 import type { HubSchemas } from './spec-types.js';

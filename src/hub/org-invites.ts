@@ -4,8 +4,9 @@
  */
 
 import { ValidationError } from '../core/errors.js';
-import { type HubClient, path } from './client.js';
+import type { HubClient } from './client.js';
 import { assertName, assertOrgRole, type OrgRole } from './org-roles.js';
+import { path } from './path.js';
 import { inviteListSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecRequestBody } from './spec-types.js';
 import { isEmail } from './validation.js';

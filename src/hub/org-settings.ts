@@ -4,8 +4,9 @@
  */
 import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
-import { type HubClient, path } from './client.js';
+import type { HubClient } from './client.js';
 import { assertName } from './org-roles.js';
+import { path } from './path.js';
 import { orgSettingsSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient } from './spec-types.js';
 

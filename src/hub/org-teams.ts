@@ -4,8 +4,9 @@
  */
 import type { APIPromise } from '../core/api-promise.js';
 import type { PagedList } from '../core/pagination.js';
-import { type HubClient, path } from './client.js';
+import type { HubClient } from './client.js';
 import { assertName } from './org-roles.js';
+import { path } from './path.js';
 import { teamMemberSchema, teamSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';
 import { assertPaging } from './validation.js';
@@ -89,13 +90,13 @@ export class OrgTeams {
     });
   }
 
-  create(org: string, name: string): APIPromise<Team> {
+  create(org: string, name: string, details: { description?: string } = {}): APIPromise<Team> {
     assertName('organization', org);
     assertName('team', name);
     return this.hub.call<Team>({
       method: 'POST',
       path: path`/v2/orgs/${org}/groups`,
-      body: { name },
+      body: { name, description: details.description },
       operation: 'docker.org.team.create',
       schema: teamSchema,
       attributes: { org, team: name },
@@ -114,15 +115,15 @@ export class OrgTeams {
     });
   }
 
-  /** PUT: replaces the team's details (today, only its name). */
-  replace(org: string, team: string, details: { name: string }): APIPromise<Team> {
+  /** PUT: replaces the team's details whole (its name, and its description: left out, it is cleared). */
+  replace(org: string, team: string, details: { name: string; description?: string }): APIPromise<Team> {
     assertName('organization', org);
     assertName('team', team);
     assertName('team', details.name);
     return this.hub.call<Team>({
       method: 'PUT',
       path: path`/v2/orgs/${org}/groups/${team}`,
-      body: { name: details.name },
+      body: { name: details.name, description: details.description },
       operation: 'docker.org.team.replace',
       schema: teamSchema,
       attributes: { org, team },
@@ -130,7 +131,7 @@ export class OrgTeams {
   }
 
   /** PATCH: changes only the fields given. */
-  update(org: string, team: string, changes: { name?: string }): APIPromise<Team> {
+  update(org: string, team: string, changes: { name?: string; description?: string }): APIPromise<Team> {
     assertName('organization', org);
     assertName('team', team);
     if (changes.name !== undefined) assertName('team', changes.name);

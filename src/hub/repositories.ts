@@ -2,8 +2,9 @@
 import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
 import type { PagedList } from '../core/pagination.js';
-import { type HubClient, path } from './client.js';
+import type { HubClient } from './client.js';
 import { ImmutableTags } from './immutable-tags.js';
+import { path } from './path.js';
 import { RepositoryPermissions } from './repository-permissions.js';
 import { repositorySchema } from './response-schemas.js';
 import type { HubSchemas, Lenient, SpecQuery } from './spec-types.js';

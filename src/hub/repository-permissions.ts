@@ -6,7 +6,8 @@
 
 import type { APIPromise } from '../core/api-promise.js';
 import { ValidationError } from '../core/errors.js';
-import { type HubClient, path } from './client.js';
+import type { HubClient } from './client.js';
+import { path } from './path.js';
 import type { HubSchemas, Lenient } from './spec-types.js';
 
 export const REPOSITORY_PERMISSIONS = ['read', 'write', 'admin'] as const satisfies ReadonlyArray<

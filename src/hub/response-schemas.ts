@@ -94,6 +94,7 @@ export const teamSchema = z.looseObject({
   id: z.number(),
   name: z.string(),
   uuid: text,
+  description: text,
   member_count: count,
 }) satisfies z.ZodType<Team>;
 

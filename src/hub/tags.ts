@@ -1,7 +1,8 @@
 /** Hub tags (spec tag `repositories`): list, get, HEAD checks, and the undocumented delete. */
 import type { APIPromise } from '../core/api-promise.js';
 import type { PagedList } from '../core/pagination.js';
-import { type HubClient, path } from './client.js';
+import type { HubClient } from './client.js';
+import { path } from './path.js';
 import { tagSchema } from './response-schemas.js';
 import type { HubSchemas, Lenient } from './spec-types.js';
 

@@ -77,6 +77,11 @@ export interface ActionSpec<P extends ParamCatalogue, R extends keyof P = never,
   /** This action's result carries a secret shown once (a new token): it is not redacted. */
   revealsSecret?: boolean;
   /**
+   * What to do about a failure of this action, where the generic hint would mislead (a login action's
+   * credentials come from its arguments, not the server's environment); undefined keeps the generic one.
+   */
+  hint?(err: unknown): string | undefined;
+  /**
    * The SDK call. Its value becomes the result's `data`: an APIPromise (its HTTP status is kept), a
    * `ListPage` from result.ts (paginated and capped), or any JSON-able value.
    */
@@ -93,6 +98,7 @@ export interface AnyAction {
   confirm?(args: Record<string, unknown>): string;
   destructiveIf?(args: Record<string, unknown>): string | undefined;
   revealsSecret?: boolean;
+  hint?(err: unknown): string | undefined;
   run(args: Record<string, unknown>, ctx: ActionContext): unknown;
 }
 
@@ -120,6 +126,8 @@ export interface ToolSpec {
   rateLimit: 'hub' | 'registry';
   params: ParamCatalogue;
   actions: Record<string, AnyAction>;
+  /** As an action's `hint`, for every action of the tool (an action's own hint comes first). */
+  hint?(err: unknown): string | undefined;
 }
 
 type ActionBuilder<P extends ParamCatalogue> = <R extends keyof P = never, O extends keyof P = never>(
@@ -138,7 +146,10 @@ export function defineTool<P extends ParamCatalogue>(spec: {
   rateLimit: 'hub' | 'registry';
   params: P;
   actions: (action: ActionBuilder<P>) => Record<string, AnyAction>;
+  hint?(err: unknown): string | undefined;
 }): ToolSpec {
+  // `action` routes the call; an API parameter of that name needs another (hub_audit's audit_action).
+  if ('action' in spec.params) throw new Error(`${spec.name}: no parameter may be called "action"`);
   const build: ActionBuilder<P> = (a) => a as unknown as AnyAction;
   const actions = spec.actions(build);
   for (const [name, a] of Object.entries(actions)) {

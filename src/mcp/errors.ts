@@ -51,8 +51,12 @@ function hintFor(err: unknown): string {
   return 'An unexpected error inside the server; report it if it persists.';
 }
 
-/** The error part of the envelope. */
-export function errorView(err: unknown): ErrorView {
+/**
+ * The error part of the envelope. `hint` is the tool's or action's own advice for errors where the
+ * generic hint would mislead; when it returns undefined the generic one stands.
+ */
+export function errorView(err: unknown, hint?: (err: unknown) => string | undefined): ErrorView {
+  const advice = hint?.(err) ?? hintFor(err);
   if (err instanceof DockerHubError) {
     return {
       message: redactText(err.message),
@@ -63,9 +67,9 @@ export function errorView(err: unknown): ErrorView {
         err instanceof RateLimitError && err.retryAfterMs !== undefined
           ? Math.ceil(err.retryAfterMs / 1000)
           : undefined,
-      hint: hintFor(err),
+      hint: advice,
     };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { message: `internal error: ${redactText(message)}`, hint: hintFor(err) };
+  return { message: `internal error: ${redactText(message)}`, hint: advice };
 }

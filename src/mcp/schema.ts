@@ -62,7 +62,14 @@ export function inputSchema(tool: ToolSpec, actions: readonly string[]): JsonSch
   for (const [param, spec] of Object.entries(tool.params)) {
     const users = usedBy.get(param);
     if (!users) continue;
-    const scope = users.length === actions.length ? 'all actions' : users.join(', ');
+    const others = actions.filter((a) => !users.includes(a));
+    // The shorter of "these actions" and "all but those", to keep tools/list small.
+    const scope =
+      others.length === 0
+        ? 'all actions'
+        : others.length < users.length
+          ? `all but ${others.join(', ')}`
+          : users.join(', ');
     properties[param] = { ...paramJsonSchema(spec.schema), description: `${spec.description} [${scope}]` };
   }
   return { type: 'object', properties, required: ['action'], additionalProperties: false };

@@ -7,7 +7,7 @@ import { describeEmulator, parseFault } from '../../src/cli/commands/emulator.js
 import { runCli } from '../../src/cli/run.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { HubClient } from '../../src/hub/index.js';
-import { cli } from '../helpers/cli.js';
+import { cli, runBuiltCli } from '../helpers/cli.js';
 
 const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
 let work: string;
@@ -132,6 +132,58 @@ describe('dockerhub emulator', () => {
     );
   });
 
+  it("validates against the package's spec copy, says how many operations, and refuses what breaks it", async () => {
+    const res = await serve(['--registry', 'none'], async (url) => {
+      const answer = await fetch(`${url}/v2/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"secret":"x"}',
+      });
+      expect(answer.status).toBe(400);
+      expect(await answer.text()).toMatch(/does not match the Docker Hub API spec .*'identifier'/);
+    });
+    expect(res.stderr).toMatch(
+      /^Docker Hub emulator on http:\/\/127\.0\.0\.1:\d+ \(54 spec operations validated\)$/m,
+    );
+    expect(res.stderr).not.toMatch(/validation is off/);
+  });
+
+  it('--no-validate serves requests unchecked and says so on stderr', async () => {
+    const res = await serve(['--registry', 'none', '--no-validate'], async (url) => {
+      const answer = await fetch(`${url}/v2/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"secret":"x"}',
+      });
+      expect(await answer.text()).not.toMatch(/does not match the Docker Hub API spec/);
+    });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/^dockerhub emulator: request validation is off: requests are not checked/);
+    expect(res.stderr).toMatch(/\(requests not validated: --no-validate\)$/m);
+  });
+
+  it('does not start without its spec: one line naming the path, exit 1 (the bundled executable)', async () => {
+    const missing = join(work, 'no-such-spec.json');
+    const res = await runBuiltCli(['emulator', '--registry', 'none'], {
+      PATH: process.env.PATH ?? '',
+      DOCKERHUB_HUB_SPEC: missing,
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      `dockerhub: Docker Hub API spec not found: ${missing} (set DOCKERHUB_HUB_SPEC to a copy of the spec, or turn validation off with --no-validate)\n`,
+    );
+    const schema = await runBuiltCli(['emulator', '--registry', 'none', '--no-validate'], {
+      PATH: process.env.PATH ?? '',
+      DOCKERHUB_SCOUT_SCHEMA: missing,
+    });
+    expect(schema.code).toBe(1);
+    expect(schema.stderr).toMatch(
+      new RegExp(
+        `^dockerhub emulator: request validation is off[^\n]*\ndockerhub: Docker Scout GraphQL schema not found: ${missing} `,
+      ),
+    );
+  });
+
   it('refuses bad flags with one line and exit 2', async () => {
     const port = await cli(['emulator', '--port', 'abc']);
     expect(port).toMatchObject({ code: 2, stderr: 'dockerhub: --port must be 0-65535, got "abc"\n' });
@@ -170,14 +222,14 @@ describe('fault rules', () => {
     expect(() => parseFault('500:0')).toThrow(/TIMES must be/);
   });
 
-  it('the startup text without a spec or registry stays accurate', () => {
+  it('the startup text without validation or registry stays accurate', () => {
     const text = describeEmulator({
       url: 'http://127.0.0.1:1',
       spec: undefined,
       registryAuth: { realm: 'http://127.0.0.1:1/token', service: 's', issuer: 'i', rootCertBundle: '' },
       registry: undefined,
     } as unknown as Parameters<typeof describeEmulator>[0]);
-    expect(text).toMatch(/spec not found: requests not validated/);
+    expect(text).toMatch(/requests not validated: --no-validate/);
   });
 });
 

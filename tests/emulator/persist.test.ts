@@ -29,7 +29,7 @@ const seed = {
 describe('persistPath', () => {
   it('saves after every change and restores everything on the next start', async () => {
     const file = join(work, 'state.json');
-    const first = await startEmulator({ seed, persistPath: file, specPath: false });
+    const first = await startEmulator({ seed, persistPath: file });
     const hub = new HubClient({
       baseUrl: first.url,
       credentials: { username: 'alice', password: SENTINEL, env: {}, useDockerConfig: false },
@@ -55,7 +55,7 @@ describe('persistPath', () => {
     await first.stop();
 
     // A different seed is ignored: the file wins.
-    const second = await startEmulator({ seed: { users: [] }, persistPath: file, specPath: false });
+    const second = await startEmulator({ seed: { users: [] }, persistPath: file });
     try {
       expect(second.state.users.get('alice')).toMatchObject({ uuid, password: SENTINEL });
       expect(second.state.orgs.get('acme')?.members).toEqual(new Set(['alice']));
@@ -77,17 +77,11 @@ describe('persistPath', () => {
   it('refuses a file that is not an emulator state, naming it', async () => {
     const bad = join(work, 'bad.json');
     await writeFile(bad, '{"users": []}');
-    await expect(startEmulator({ persistPath: bad, specPath: false })).rejects.toThrow(
-      /not an emulator state file/,
-    );
+    await expect(startEmulator({ persistPath: bad })).rejects.toThrow(/not an emulator state file/);
     await writeFile(bad, '{oops');
-    await expect(startEmulator({ persistPath: bad, specPath: false })).rejects.toThrow(
-      /bad.json is not JSON/,
-    );
+    await expect(startEmulator({ persistPath: bad })).rejects.toThrow(/bad.json is not JSON/);
     await writeFile(bad, JSON.stringify({ format: 'dockerhub-emulator-state', version: 99, state: {} }));
-    await expect(startEmulator({ persistPath: bad, specPath: false })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(startEmulator({ persistPath: bad })).rejects.toBeInstanceOf(ValidationError);
   });
 });
 

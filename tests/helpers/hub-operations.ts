@@ -217,7 +217,7 @@ export function hubOperations(hub: HubClient, ids: OperationIds): Record<string,
 
 /**
  * Requests the real API takes but Docker's published spec refuses (listed in docs/hub-api.md; the emulator
- * corrects both in src/emulator/spec-defects.ts). Prism, which reads the spec as published, must refuse
+ * corrects both in src/emulator/spec-repairs.ts). Prism, which reads the spec as published, must refuse
  * exactly these; the emulator must accept them.
  */
 export interface KnownSpecDefect {
@@ -243,6 +243,63 @@ export function knownSpecDefects(hub: HubClient, ids: OperationIds): KnownSpecDe
       violation: /Violation: request\.body\.regex .*must match pattern/,
     },
   ];
+}
+
+/**
+ * The spec's own defects on the answer side: answers the real API gives (and the emulator gives, as the
+ * real API does) that Docker's response schemas refuse. Each is named, with why, in docs/hub-api.md
+ * ("Response schema defects"), and nothing else is excepted: the emulator pass fails on any other
+ * departure of an answer from its schema, and on a listed defect that no longer occurs.
+ */
+export interface ResponseDefect {
+  /** As docs/hub-api.md names it. */
+  name: string;
+  operations: string[];
+  /** What the emulator's response check reports (SpecValidator.checkResponse). */
+  violation: RegExp;
+}
+
+export const RESPONSE_DEFECTS: ResponseDefect[] = [
+  {
+    name: 'HEAD answer with a body schema',
+    operations: ['CheckRepository'],
+    violation: /^a 200 answer has no body, but the spec documents application\/json content$/,
+  },
+  {
+    name: 'page links typed as non-nullable strings',
+    operations: [
+      'GET /v2/access-tokens',
+      'GET /v2/orgs/{name}/access-tokens',
+      'GET /v2/orgs/{org_name}/groups',
+      'GET /v2/orgs/{org_name}/groups/{group_name}/members',
+    ],
+    violation: /^body\.(next|previous) must be string$/,
+  },
+  {
+    name: 'members list typed as an array of pages',
+    operations: ['GET /v2/orgs/{org_name}/members'],
+    violation: /^body must be array$/,
+  },
+  {
+    name: 'CSV export typed as an array',
+    operations: ['GET /v2/orgs/{org_name}/members/export'],
+    violation: /^body must be array$/,
+  },
+  {
+    name: 'member role enum without Editor',
+    operations: ['PUT /v2/orgs/{org_name}/members/{username}'],
+    violation: /^body\.role must be equal to one of the allowed values \(Owner, Member, Invitee\)$/,
+  },
+  {
+    name: 'bulk invite answer nested twice',
+    operations: ['POST /v2/invites/bulk'],
+    violation: /^body\.invitees must be object$/,
+  },
+];
+
+/** The listed defect a response violation is, if any. */
+export function responseDefectOf(v: { operation: string; violation: string }): ResponseDefect | undefined {
+  return RESPONSE_DEFECTS.find((d) => d.operations.includes(v.operation) && d.violation.test(v.violation));
 }
 
 /** Runs each call in order; the failures, by operation, as one-line messages. */

@@ -1,22 +1,28 @@
 /**
- * Stoplight Prism mocking Docker's Hub spec (`prism mock --errors hub-api.fixed.yaml`) on 127.0.0.1: an
+ * Stoplight Prism mocking Docker's Hub spec (`prism mock --errors specs/hub-api.json`) on 127.0.0.1: an
  * independent check that our SDK's requests match Docker's contract, not just our own emulator. With
  * `--errors`, a request that violates the spec (path, query, body, missing bearer) gets a 4xx, which the
  * SDK throws. Prism needs Node >= 24.18: the tests run on the Node 24 installed as a dev dependency.
  *
- * Prism also validates its own example responses, and several of Docker's examples violate Docker's own
- * response schemas (e.g. `next: null` where a string is declared): it answers those with a 500 whose
+ * The copy of the spec carries no examples, so Prism builds its answers from the response schemas. A
+ * schema cannot say that a token is a JWT, and the SDK reads a token's expiry: Prism is given the copy
+ * with one test-owned example, an unsigned JWT, on each token field, and nothing else added.
+ *
+ * Prism also validates its own answers, and a few schemas refuse what Prism makes of them: it answers those with a 500 whose
  * violations all sit in the response. Those are spec defects, not ours, so a small proxy in front of Prism
  * turns them into a 200 with an empty JSON body and keeps a list of them; request-side violations pass through
  * untouched (and are listed too), so a request Docker's contract refuses still fails the test. The proxy
  * also names each request's documented operation, recording those Prism accepted and those it refused.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { defaultSpecPath, loadSpecValidator, type SpecValidator } from '../../src/emulator/spec.js';
+import { loadSpecValidator, type SpecValidator } from '../../src/emulator/spec.js';
+import { defaultSpecPath } from '../../src/emulator/spec-files.js';
 import { freePort } from './free-port.js';
 
 export interface Violation {
@@ -41,9 +47,32 @@ export interface RunningPrism {
   stop(): Promise<void>;
 }
 
+/** Any JWT-shaped value will do: the SDK decodes `exp` and never checks a signature it cannot know. */
+const encode = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+export const PRISM_JWT = `${encode({ alg: 'none', typ: 'JWT' })}.${encode({ sub: 'prism', exp: 4102444800 })}.`;
+
+/** The token fields of the login answers, as `components.schemas` name them. */
+const TOKEN_FIELDS: Array<[schema: string, field: string]> = [
+  ['AuthCreateTokenResponse', 'access_token'],
+  ['PostUsersLoginSuccessResponse', 'token'],
+];
+
+/** The package's copy of the spec, with the JWT example on each token field, in a temp dir. */
+async function specForPrism(dir: string): Promise<string> {
+  const document = JSON.parse(await readFile(defaultSpecPath(), 'utf8'));
+  for (const [schema, field] of TOKEN_FIELDS) {
+    const property = document.components.schemas[schema]?.properties?.[field];
+    if (!property) throw new Error(`the spec has no ${schema}.${field} any more: update TOKEN_FIELDS`);
+    property.example = PRISM_JWT;
+  }
+  const path = join(dir, 'hub-api.json');
+  await writeFile(path, JSON.stringify(document));
+  return path;
+}
+
 export async function startPrism(): Promise<RunningPrism> {
-  const spec = defaultSpecPath();
-  if (!spec) throw new Error('hub-api.fixed.yaml not found (../shared/specs)');
+  const work = await mkdtemp(join(tmpdir(), 'dh-prism-'));
+  const spec = await specForPrism(work);
   const require = createRequire(import.meta.url);
   const pkg = require.resolve('@stoplight/prism-cli/package.json');
   const bin = join(dirname(pkg), 'dist', 'index.js');
@@ -138,10 +167,12 @@ export async function startPrism(): Promise<RunningPrism> {
     async stop() {
       proxy.closeAllConnections();
       await new Promise((r) => proxy.close(r));
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(work, { recursive: true, force: true });
     },
   };
 }

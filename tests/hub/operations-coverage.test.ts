@@ -2,7 +2,13 @@
  * Every documented operation of Docker's Hub spec, called once through the SDK against the emulator, from
  * the table shared with the Prism pass (tests/helpers/hub-operations.ts). A spec update that adds an
  * operation makes this fail, naming it, until the SDK, the emulator and the table cover it.
+ *
+ * Both directions are checked against the spec: the emulator validates each request (a 400 would fail the
+ * call), and with `checkResponses` it validates each of its answers against the operation's documented
+ * response, so the emulator cannot drift from Docker's contract either. The spec's own defects on the answer
+ * side are excepted by name (RESPONSE_DEFECTS, documented in docs/hub-api.md), and nothing else is.
  */
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/core/logger.js';
@@ -12,6 +18,8 @@ import {
   hubOperations,
   knownSpecDefects,
   type OperationIds,
+  RESPONSE_DEFECTS,
+  responseDefectOf,
   runOperations,
 } from '../helpers/hub-operations.js';
 
@@ -44,6 +52,7 @@ const client = (username: string, allowDestructive = false) =>
 
 beforeAll(async () => {
   emu = await startEmulator({
+    checkResponses: true,
     seed: {
       users: [
         { username: 'alice', password: SENTINEL, email: 'alice@example.test' },
@@ -106,6 +115,8 @@ beforeAll(async () => {
     scimNewUser: 'newhire@example.test',
   };
   emu.operationsServed.clear();
+  emu.responsesChecked.clear();
+  emu.responseViolations.splice(0);
 });
 afterAll(async () => {
   await hub?.close();
@@ -151,6 +162,20 @@ describe('every documented operation, SDK against the emulator', () => {
     expect([...emu.operationsServed].sort()).toEqual([...documented].sort());
     // The emulator's answers validate cleanly against the SDK's response schemas (SCIM included).
     expect(warnings).toEqual([]);
+    // ... and against the spec's response schemas, for every documented operation, the listed defects excepted.
+    expect([...emu.responsesChecked].sort()).toEqual([...documented].sort());
+    const drift = emu.responseViolations.filter((v) => !responseDefectOf(v));
+    expect(drift, 'answers of the emulator that break the spec (fix the emulator)').toEqual([]);
+    const gone = RESPONSE_DEFECTS.flatMap((d) =>
+      d.operations
+        .filter(
+          (op) => !emu.responseViolations.some((v) => v.operation === op && d.violation.test(v.violation)),
+        )
+        .map((op) => `${d.name}: ${op}`),
+    );
+    expect(gone, 'listed response defects that no longer occur (drop them from RESPONSE_DEFECTS)').toEqual(
+      [],
+    );
   });
 
   it('left what a user would see: created, renamed back, removed, cancelled', async () => {
@@ -174,6 +199,24 @@ describe('every documented operation, SDK against the emulator', () => {
   it("accepts what Docker's spec wrongly refuses (the defects the Prism pass expects)", async () => {
     for (const defect of knownSpecDefects(hub, ids))
       await expect(defect.call(), defect.defect).resolves.toBeDefined();
+  });
+});
+
+describe("the emulator's answers against the spec's response schemas", () => {
+  it('every answer of this file conforms, but for the defects listed by name', () => {
+    expect(emu.responseViolations.filter((v) => !responseDefectOf(v))).toEqual([]);
+  });
+
+  it('names each excepted defect in docs/hub-api.md', () => {
+    const docs = readFileSync(new URL('../../docs/hub-api.md', import.meta.url), 'utf8');
+    const section = docs.slice(docs.indexOf('### Response schema defects'));
+    expect(section.length, 'docs/hub-api.md has no "Response schema defects" section').toBeLessThan(
+      docs.length,
+    );
+    for (const defect of RESPONSE_DEFECTS) {
+      expect(section, defect.name).toContain(`**${defect.name}**`);
+      for (const op of defect.operations) expect(section, `${defect.name}: ${op}`).toContain(`\`${op}\``);
+    }
   });
 });
 

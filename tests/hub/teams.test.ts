@@ -44,6 +44,24 @@ describe('teams', () => {
     ).toEqual(['team.create', 'team.update', 'team.update', 'team.delete']);
   });
 
+  it('keeps a description: set on create, changed by PATCH only when given, cleared by a PUT without one', async () => {
+    const docs = await as('alice').orgs.teams.create('acme', 'docs', { description: 'Writes the manuals' });
+    expect(docs).toMatchObject({ name: 'docs', description: 'Writes the manuals' });
+    expect(await as('alice').orgs.teams.update('acme', 'docs', { name: 'writers' })).toMatchObject({
+      name: 'writers',
+      description: 'Writes the manuals',
+    });
+    expect(
+      await as('alice').orgs.teams.update('acme', 'writers', { description: 'Docs and release notes' }),
+    ).toMatchObject({ name: 'writers', description: 'Docs and release notes' });
+    expect(await as('alice').orgs.teams.replace('acme', 'writers', { name: 'docs' })).toMatchObject({
+      name: 'docs',
+      description: '',
+    });
+    expect(await as('bob').orgs.teams.get('acme', 'docs')).toMatchObject({ description: '' });
+    await as('alice', true).orgs.teams.delete('acme', 'docs');
+  });
+
   it('refuses members, duplicates and bad names', async () => {
     await expect(as('bob').orgs.teams.create('acme', 'mine')).rejects.toBeInstanceOf(PermissionDeniedError);
     await expect(as('alice').orgs.teams.create('acme', 'devs')).rejects.toThrow(

@@ -42,6 +42,8 @@ export interface McpSessionOptions {
   dynamicTools?: boolean;
   /** Who the server acts as (default the seed's first user). */
   user?: { username: string; password: string };
+  /** The SCIM bearer token the server holds (hub_scim); default none. */
+  scimToken?: string;
   maxBytes?: number;
 }
 
@@ -97,6 +99,7 @@ export async function openSession(emu: RunningEmulator, opts: McpSessionOptions 
     hubUrl: emu.url,
     credentials: { ...user, env: {}, useDockerConfig: false },
     allowDestructive: opts.allowDestructive ?? false,
+    scimToken: opts.scimToken,
     logger,
     retry: false,
   });

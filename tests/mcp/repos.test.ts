@@ -274,7 +274,8 @@ describe('hub_repos validation', () => {
     expect(Object.keys(repos.inputSchema)).not.toContain('anyOf');
     const props = repos.inputSchema.properties as Record<string, { description?: string; enum?: string[] }>;
     expect(props.action?.enum).toContain('list');
-    expect(props.namespace?.description).toMatch(/\[list, create/);
+    expect(props.namespace?.description).toMatch(/\[all but search\]$/);
+    expect(props.query?.description).toMatch(/\[search\]$/);
     expect(repos.outputSchema).toMatchObject({ required: ['status', 'data', 'rate_limit'] });
   });
 });

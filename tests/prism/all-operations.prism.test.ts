@@ -7,7 +7,8 @@
  * correct request are expected, by name, and nothing else may be refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSpecPath, loadSpecValidator } from '../../src/emulator/spec.js';
+import { loadSpecValidator } from '../../src/emulator/spec.js';
+import { defaultSpecPath } from '../../src/emulator/spec-files.js';
 import { HubClient } from '../../src/hub/index.js';
 import {
   hubOperations,
@@ -52,9 +53,10 @@ const client = (credentials: { username?: string; password?: string } = {}) =>
   });
 
 beforeAll(async () => {
-  const spec = defaultSpecPath();
-  if (!spec) throw new Error('hub-api.fixed.yaml not found');
-  [prism, { operationNames: documented }] = await Promise.all([startPrism(), loadSpecValidator(spec)]);
+  [prism, { operationNames: documented }] = await Promise.all([
+    startPrism(),
+    loadSpecValidator(defaultSpecPath()),
+  ]);
   hub = client({ username: 'alice', password: 'pw' });
 }, 90_000);
 afterAll(async () => {

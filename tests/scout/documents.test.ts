@@ -12,19 +12,19 @@ import { SCOUT_DOCUMENTS } from '../../src/scout/documents/index.js';
 const schemaPath = defaultScoutSchemaPath();
 
 describe('Scout GraphQL documents', () => {
-  it('finds the schema beside the checkout', () => {
-    expect(schemaPath).toMatch(/scout[/\\]schema\.graphql$/);
+  it("reads the package's own copy of the schema", () => {
+    expect(schemaPath).toMatch(/[/\\]specs[/\\]scout-schema\.graphql$/);
   });
 
   it.each(SCOUT_DOCUMENTS.map((d) => [d.operationName, d] as const))('%s validates', (_name, doc) => {
-    const errors = validateScoutDocument(loadScoutSchema(schemaPath as string), doc.source);
+    const errors = validateScoutDocument(loadScoutSchema(schemaPath), doc.source);
     expect(errors.map((e) => e.message)).toEqual([]);
   });
 });
 
 describe('the document registry', () => {
   it('rejects what the schema does not have (the check is not vacuous)', () => {
-    const schema = loadScoutSchema(schemaPath as string);
+    const schema = loadScoutSchema(schemaPath);
     const unknownField = validateScoutDocument(
       schema,
       'query X($context: Context!) { imageSummariesByDigest(context: $context, digests: ["x"]) { cveCount } }',

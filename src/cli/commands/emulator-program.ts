@@ -14,6 +14,16 @@ export function registerEmulatorCommands(program: Command, io: ProgramIO): void 
         'beside it that trusts its tokens and syncs pushes into it; Ctrl-C stops both',
     )
     .option('--port <n>', 'Hub API port (default: any free port, printed on stderr)')
+    .option('--host <address>', 'Hub API bind address (default 127.0.0.1; 0.0.0.0 in a container)')
+    .option(
+      '--public-url <url>',
+      'the Hub API as clients reach it, if not where it listens (e.g. http://emulator:8000)',
+    )
+    .option('--registry-host <address>', 'registry bind address (default 127.0.0.1)')
+    .option(
+      '--registry-public-host <host:port>',
+      'the registry as image references name it (e.g. emulator:5000)',
+    )
     .option('--seed <file>', 'JSON seed: { users, orgs, repositories, webhooks }')
     .option('--persist <file>', 'load the state from this file if it exists, save it after every change')
     .addOption(
@@ -33,6 +43,11 @@ export function registerEmulatorCommands(program: Command, io: ProgramIO): void 
       collect,
     )
     .option('--latency <ms>', 'added latency per Hub API request')
+    .option(
+      '--no-validate',
+      "serve requests without checking them against Docker's Hub API spec (said on stderr at start). " +
+        "The spec is the package's specs/hub-api.json, or the file DOCKERHUB_HUB_SPEC names; without it the emulator does not start",
+    )
     .action(async (f: EmulatorFlags) => {
       const { serveEmulator } = await import('./emulator.js');
       await serveEmulator(io, f);

@@ -9,6 +9,10 @@ import type { ProgramIO } from '../program.js';
 
 export interface EmulatorFlags {
   port?: string;
+  host?: string;
+  publicUrl?: string;
+  registryHost?: string;
+  registryPublicHost?: string;
   seed?: string;
   persist?: string;
   registry?: string;
@@ -17,6 +21,8 @@ export interface EmulatorFlags {
   storage?: string;
   fault?: string[];
   latency?: string;
+  /** False with `--no-validate`. */
+  validate?: boolean;
 }
 
 export function parsePort(value: string | undefined, flag: string): number {
@@ -66,21 +72,30 @@ export function emulatorOptions(f: EmulatorFlags): EmulatorOptions {
   const latency = f.latency === undefined ? undefined : Number(f.latency);
   if (latency !== undefined && (!/^\d+$/.test(f.latency ?? '') || latency > 60_000))
     throw new ValidationError(`--latency must be 0-60000 milliseconds, got "${f.latency}"`);
+  if (f.publicUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(f.publicUrl))
+    throw new ValidationError(`--public-url must be http(s)://host[:port], got "${f.publicUrl}"`);
+  if (f.registryPublicHost !== undefined && !/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(f.registryPublicHost))
+    throw new ValidationError(`--registry-public-host must be host[:port], got "${f.registryPublicHost}"`);
   return {
     port: parsePort(f.port, '--port'),
+    host: f.host,
+    publicUrl: f.publicUrl,
+    registryHost: f.registryHost,
+    registryPublicHost: f.registryPublicHost,
     registry: f.registryUrl ? { url: f.registryUrl } : registry,
     registryPort: parsePort(f.registryPort, '--registry-port'),
     storageDir: f.storage,
     persistPath: f.persist,
     faults: (f.fault ?? []).map(parseFault),
     latencyMs: latency,
+    validate: f.validate !== false,
   };
 }
 
 /** What the user needs to know once everything listens. */
 export function describeEmulator(emu: RunningEmulator, persistPath?: string): string {
   const lines = [
-    `Docker Hub emulator on ${emu.url} (${emu.spec ? `${emu.spec.operations} spec operations validated` : 'spec not found: requests not validated'})`,
+    `Docker Hub emulator on ${emu.url} (${emu.spec ? `${emu.spec.operations} spec operations validated` : 'requests not validated: --no-validate'})`,
     `registry token service: ${emu.registryAuth.realm} (service ${emu.registryAuth.service})`,
   ];
   const reg = emu.registry;
@@ -127,6 +142,7 @@ export function untilStopped(signal?: AbortSignal): Promise<void> {
 export async function serveEmulator(io: ProgramIO, f: EmulatorFlags): Promise<void> {
   const { startEmulator, EmulatorState } = await import('../../emulator/index.js');
   const opts = emulatorOptions(f);
+  opts.warn = io.stderr;
   if (f.seed) opts.state = await EmulatorState.fromFile(f.seed);
   const emu = await startEmulator(opts);
   try {

@@ -13,6 +13,7 @@ import {
 } from '../http.js';
 import type { EmulatedRepository, EmulatorState } from '../state.js';
 
+/** A repository as lists show it (the spec's `repository_list_entry`). */
 export function repoView(r: EmulatedRepository): Json {
   return {
     name: r.name,
@@ -32,6 +33,26 @@ export function repoView(r: EmulatedRepository): Json {
       enabled: r.immutable_tags?.enabled ?? false,
       rules: r.immutable_tags?.rules ?? [],
     },
+  };
+}
+
+/**
+ * One repository as get, create and the updates return it (the spec's `repository_info`): the list entry
+ * and what the caller may do with it. The emulator keeps no stars, automated builds or categories.
+ */
+export function repositoryInfo(state: EmulatorState, r: EmulatedRepository, user: string | undefined): Json {
+  const admin = state.orgAdmin.isRepoAdmin(r.namespace, r.name, user);
+  return {
+    ...repoView(r),
+    user: r.namespace,
+    is_automated: false,
+    // Until the first push, the last update is the creation.
+    last_updated: r.last_updated ?? r.date_registered,
+    collaborator_count: 0,
+    has_starred: false,
+    permissions: { read: true, write: admin || state.canWrite(user, r.namespace), admin },
+    media_types: [],
+    categories: [],
   };
 }
 
@@ -86,11 +107,11 @@ export function repositoryRoutes({ state }: EmulatorEnv): Route[] {
         return send(ctx.res, 409, { detail: `repository ${ns}/${body.name} already exists` });
       const repo = state.addRepository(ns, body.name, body);
       state.record('repo.create', ctx.user, { repository: `${ns}/${body.name}` });
-      send(ctx.res, 201, repoView(repo));
+      send(ctx.res, 201, repositoryInfo(state, repo, ctx.user));
     }),
     route('GET', '/v2/namespaces/:ns/repositories/:repo', (ctx, p) => {
       const repo = visibleRepo(state, ctx, p.ns, p.repo);
-      return repo ? send(ctx.res, 200, repoView(repo)) : notFound(ctx, 'repository');
+      return repo ? send(ctx.res, 200, repositoryInfo(state, repo, ctx.user)) : notFound(ctx, 'repository');
     }),
     route('HEAD', '/v2/namespaces/:ns/repositories/:repo', (ctx, p) =>
       send(ctx.res, visibleRepo(state, ctx, p.ns, p.repo) ? 200 : 404),
@@ -108,7 +129,7 @@ export function repositoryRoutes({ state }: EmulatorEnv): Route[] {
         repository: `${repo.namespace}/${repo.name}`,
         fields: Object.keys(changes),
       });
-      send(ctx.res, 200, repoView(repo));
+      send(ctx.res, 200, repositoryInfo(state, repo, user));
     }),
     route('DELETE', '/v2/repositories/:ns/:repo', (ctx, p) => {
       const found = signedInRepo(state, ctx, p.ns, p.repo);

@@ -2,34 +2,9 @@
  * Repository administration: team permissions (CreateRepositoryGroup) and immutable tags (update, verify).
  * Org owners and editors may grant teams access; repository admins (see `isRepoAdmin`) set immutable tags.
  */
-import {
-  badRequest,
-  type EmulatorEnv,
-  forbidden,
-  type Json,
-  notFound,
-  type Route,
-  route,
-  send,
-} from '../http.js';
+import { badRequest, type EmulatorEnv, forbidden, notFound, type Route, route, send } from '../http.js';
 import { compileRule, type RepoPermission } from '../org-state.js';
-import type { EmulatedRepository, EmulatorState } from '../state.js';
-import { repoView, signedInRepo } from './repositories.js';
-
-/** The repository as the immutable-tags PATCH returns it (the spec's `repository_info`). */
-function repositoryInfo(state: EmulatorState, r: EmulatedRepository, user: string): Json {
-  const admin = state.orgAdmin.isRepoAdmin(r.namespace, r.name, user);
-  return {
-    ...repoView(r),
-    user: r.namespace,
-    is_automated: false,
-    collaborator_count: 0,
-    has_starred: false,
-    permissions: { read: true, write: admin || state.canWrite(user, r.namespace), admin },
-    media_types: [],
-    categories: [],
-  };
-}
+import { repositoryInfo, signedInRepo } from './repositories.js';
 
 export function repositoryAdminRoutes({ state }: EmulatorEnv): Route[] {
   return [

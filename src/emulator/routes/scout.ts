@@ -15,7 +15,6 @@ import {
 import { type Ctx, type EmulatorEnv, fail, type Route, route, send } from '../http.js';
 import { exporterText } from '../scout/exporter.js';
 import { graphqlError, scoutRoot } from '../scout/resolvers.js';
-import { defaultScoutSchemaPath, loadScoutSchema } from '../scout/schema.js';
 
 interface GraphQLRequest {
   query?: unknown;
@@ -26,9 +25,8 @@ interface GraphQLRequest {
 const gqlErrors = (ctx: Ctx, status: number, errors: GraphQLError[]) =>
   send(ctx.res, status, { errors: errors.map((e) => e.toJSON()) });
 
-export function scoutRoutes({ state }: EmulatorEnv): Route[] {
+export function scoutRoutes({ state, scoutSchema: schema }: EmulatorEnv): Route[] {
   const root = scoutRoot(state.scout);
-  const schemaPath = defaultScoutSchemaPath();
   // Root fields the emulator does not implement say so, instead of answering null.
   // Org-scoped root fields need an enrolled organization the user belongs to.
   const fieldResolver: GraphQLFieldResolver<unknown, { user: string }> = (source, args, context, info) => {
@@ -44,8 +42,6 @@ export function scoutRoutes({ state }: EmulatorEnv): Route[] {
 
   return [
     route('POST', '/v1/graphql', async (ctx) => {
-      if (!schemaPath) return fail(ctx, 501, 'Scout schema not found: set DOCKERHUB_SCOUT_SCHEMA');
-      const schema = loadScoutSchema(schemaPath);
       const body = (ctx.body ?? {}) as GraphQLRequest;
       if (typeof body.query !== 'string')
         return gqlErrors(ctx, 400, [graphqlError('the request has no "query" string', 'BAD_REQUEST')]);

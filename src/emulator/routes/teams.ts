@@ -17,7 +17,13 @@ import type { EmulatedTeam } from '../org-state.js';
 import { matchesSearch, orgAccess, teamMemberView } from './org-access.js';
 
 function teamView(t: EmulatedTeam): Json {
-  return { id: t.id, uuid: t.uuid, name: t.name, member_count: t.members.size };
+  return {
+    id: t.id,
+    uuid: t.uuid,
+    name: t.name,
+    description: t.description ?? '',
+    member_count: t.members.size,
+  };
 }
 
 export function teamRoutes({ state }: EmulatorEnv): Route[] {
@@ -43,6 +49,7 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
     teams(org).set(name, team);
     return true;
   };
+  /** PUT replaces the details whole (a description left out is cleared); PATCH changes what it names. */
   const update = (ctx: Ctx, p: Record<'org' | 'group', string>) => {
     const org = p.org;
     const access = orgAccess(state, ctx, org, 'owner');
@@ -50,8 +57,10 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
     const team = find(ctx, org, p.group);
     if (!team) return;
     const from = team.name;
-    const changes = (ctx.body ?? {}) as { name?: string };
+    const changes = (ctx.body ?? {}) as { name?: string; description?: string };
     if (!rename(ctx, org, team, changes.name)) return;
+    if (ctx.req.method === 'PUT') team.description = changes.description;
+    else if (changes.description !== undefined) team.description = changes.description;
     state.record('team.update', access.user, { org, team: from, changes });
     send(ctx.res, 200, teamView(team));
   };
@@ -72,10 +81,11 @@ export function teamRoutes({ state }: EmulatorEnv): Route[] {
       const org = p.org;
       const access = orgAccess(state, ctx, org, 'owner');
       if (!access) return;
-      const name = (ctx.body as { name?: string } | undefined)?.name ?? '';
+      const body = ctx.body as { name?: string; description?: string } | undefined;
+      const name = body?.name ?? '';
       const problem = badName(org, name);
       if (problem) return badRequest(ctx, problem);
-      const team = state.orgAdmin.addTeam(org, name);
+      const team = state.orgAdmin.addTeam(org, name, body?.description);
       state.record('team.create', access.user, { org, team: name, id: team.id });
       send(ctx.res, 201, teamView(team));
     }),

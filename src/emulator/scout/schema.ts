@@ -1,23 +1,15 @@
 /**
- * Docker Scout's GraphQL schema (from docker/hub-mcp), read from `DOCKERHUB_SCOUT_SCHEMA` or
- * `../shared/specs/scout/schema.graphql` beside the checkout, as spec.ts finds the Hub spec. The emulator
- * validates every incoming document against it, and `check:graphql` validates the SDK's documents.
+ * Docker Scout's GraphQL schema (from docker/hub-mcp): the package's prose-free copy
+ * `specs/scout-schema.graphql`, or the file `DOCKERHUB_SCOUT_SCHEMA` names (see spec-files.ts). The
+ * emulator builds its executable schema from it at start-up and validates every incoming document
+ * against it; `check:graphql` validates the SDK's documents. A missing or unreadable schema is an error
+ * naming the path.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSchema, type GraphQLError, type GraphQLSchema, parse, validate } from 'graphql';
+import { DockerHubError } from '../../core/errors.js';
+import { readSpecFile } from '../spec-files.js';
 
-export function defaultScoutSchemaPath(): string | undefined {
-  if (process.env.DOCKERHUB_SCOUT_SCHEMA) return process.env.DOCKERHUB_SCOUT_SCHEMA;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 7; i++) {
-    const candidate = join(dir, '..', 'shared', 'specs', 'scout', 'schema.graphql');
-    if (existsSync(candidate)) return resolve(candidate);
-    dir = dirname(dir);
-  }
-  return undefined;
-}
+export { defaultScoutSchemaPath } from '../spec-files.js';
 
 const cache = new Map<string, GraphQLSchema>();
 
@@ -25,7 +17,20 @@ const cache = new Map<string, GraphQLSchema>();
 export function loadScoutSchema(path: string): GraphQLSchema {
   let schema = cache.get(path);
   if (!schema) {
-    schema = buildSchema(readFileSync(path, 'utf8'));
+    const text = readSpecFile(
+      path,
+      'Docker Scout GraphQL schema',
+      'set DOCKERHUB_SCOUT_SCHEMA to a copy of it',
+    );
+    try {
+      schema = buildSchema(text);
+    } catch (err) {
+      throw new DockerHubError(
+        `Docker Scout GraphQL schema unreadable: ${path} (${(err as Error).message.split('\n')[0]})`,
+        {},
+        { cause: err },
+      );
+    }
     cache.set(path, schema);
   }
   return schema;

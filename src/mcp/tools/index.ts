@@ -3,6 +3,20 @@
  * dynamic mode and the tool-list snapshot all read it.
  */
 import type { ToolSpec } from '../action.js';
+import { adminTool } from './admin.js';
+import { auditTool } from './audit.js';
+import { authTool } from './auth.js';
+import { orgTool } from './org.js';
 import { reposTool } from './repos.js';
+import { scimTool } from './scim.js';
+import { teamsTool } from './teams.js';
 
-export const ALL_TOOLS: readonly ToolSpec[] = [reposTool];
+export const ALL_TOOLS: readonly ToolSpec[] = [
+  authTool,
+  reposTool,
+  orgTool,
+  teamsTool,
+  auditTool,
+  scimTool,
+  adminTool,
+];

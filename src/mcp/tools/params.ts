@@ -43,3 +43,20 @@ export const page_size = param(z.number().int().min(1).max(100), 'Items per page
 
 /** Default page size of list actions: small, since results land in a model's context. */
 export const DEFAULT_PAGE_SIZE = 25;
+
+export const team_name = param(
+  z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^/]+$/, 'a team name without "/"'),
+  'Team name in the organization (Docker\'s API calls teams "groups").',
+);
+
+export const search = param(z.string().min(1).max(255), 'Only entries matching this text.');
+
+/** A list action's paging: the caller's page, and a small default page size. */
+export const paging = (args: { page?: number; page_size?: number }) => ({
+  page: args.page,
+  page_size: args.page_size ?? DEFAULT_PAGE_SIZE,
+});
