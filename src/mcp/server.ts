@@ -195,7 +195,11 @@ export function registerTool(server: McpServer, tool: ExposedTool, opts: DockerH
 export function createDockerHubMcpServer(opts: DockerHubMcpServerOptions): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: opts.version ?? '0.0.0' },
-    { instructions: SERVER_INSTRUCTIONS, capabilities: { tools: { listChanged: true } } },
+    // Only dynamic mode ever changes the tool list; saying so otherwise would be a promise never kept.
+    {
+      instructions: SERVER_INSTRUCTIONS,
+      capabilities: { tools: { listChanged: opts.dynamicTools === true } },
+    },
   );
   if (opts.dynamicTools) registerToolsets(server, opts, (tool) => registerTool(server, tool, opts));
   else for (const tool of opts.tools) registerTool(server, tool, opts);
