@@ -5,7 +5,7 @@
  * with. Plain data; the emulator computes every count and policy result from it.
  */
 import { createHash } from 'node:crypto';
-import type { ScoutSeed, ScoutSeedImage, ScoutSeedPackage } from '../emulator/scout/seed.js';
+import type { ScoutSeed, ScoutSeedImage, ScoutSeedPackage } from './scout/seed.js';
 
 const digestOf = (name: string) => `sha256:${createHash('sha256').update(name).digest('hex')}`;
 
