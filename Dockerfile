@@ -13,15 +13,18 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 # The image's Node is Node 24: the `node` dev dependency (a Node binary for other machines) is not needed,
 # and no install script is run.
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && rm -rf node_modules/node node_modules/.bin/node
 COPY . .
 RUN npm run build \
- && npm prune --omit=dev --ignore-scripts --no-audit --no-fund \
- && rm -rf node_modules/node node_modules/.bin/node
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
+# Listen on every interface of the container; the MCP server then accepts only these Host names
+# (DNS-rebinding protection): right for `docker run -p 127.0.0.1:8080:8080`, widened by compose.yaml.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
+    MCP_ALLOWED_HOSTS=localhost,127.0.0.1 \
     NODE_COMPILE_CACHE=/tmp/node-compile-cache
 WORKDIR /app
 COPY --from=build /src/package.json ./package.json
