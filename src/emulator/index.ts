@@ -1,3 +1,11 @@
+export {
+  DEMO_ORG,
+  DEMO_USER,
+  type DemoEmulator,
+  type DemoEmulatorOptions,
+  demoSeed,
+  startDemoEmulator,
+} from './demo-data.js';
 export { type DemoImage, writeDemoImage } from './demo-image.js';
 export {
   type DistributionRegistryOptions,

@@ -22,6 +22,8 @@ export interface EmulatorRegistry {
   /** `host:port`, as image references name it. */
   host: string;
   kind: RunningRegistry['kind'] | 'external';
+  /** Where it listens, when image references name it otherwise (a public host): for this process's own use. */
+  local?: { url: string; host: string };
   stop(): Promise<void>;
 }
 

@@ -331,7 +331,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     throw err;
   }
   if (registry && opts.registryPublicHost)
-    registry = { ...registry, host: opts.registryPublicHost, url: `http://${opts.registryPublicHost}` };
+    registry = {
+      ...registry,
+      local: { url: registry.url, host: registry.host },
+      host: opts.registryPublicHost,
+      url: `http://${opts.registryPublicHost}`,
+    };
 
   let stopped: Promise<void> | undefined;
   return {

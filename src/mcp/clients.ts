@@ -17,6 +17,11 @@ export interface McpClientsOptions extends Pick<TransportOptions, 'timeoutMs' | 
   hubUrl?: string;
   /** Scout API (default: env DOCKERHUB_SCOUT_URL, else https://api.scout.docker.com). */
   scoutUrl?: string;
+  /**
+   * The organization whose Scout data to read when a call names none (default env
+   * DOCKERHUB_SCOUT_ORG); without one, Scout reads public images only.
+   */
+  scoutOrganization?: string;
   /** Registries reached over plain HTTP (loopback always is). */
   insecureRegistries?: readonly string[];
   /** Let the SDK run destructive operations (the tools also hide them unless this is on). */
@@ -89,6 +94,7 @@ export class McpClients {
           baseUrl: this.options.scoutUrl,
           hub,
           registry,
+          organization: this.options.scoutOrganization,
           insecureRegistries: this.options.insecureRegistries,
         }),
     );

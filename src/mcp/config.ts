@@ -6,39 +6,23 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ValidationError } from '../core/errors.js';
-import { Secret } from '../core/secret.js';
 import { VERSION } from '../core/version.js';
 import type { McpClientsOptions } from './clients.js';
 import type { ConfirmMode } from './confirm.js';
+import {
+  DEFAULT_BODY_BYTES,
+  type HttpConfig,
+  type HttpFlags,
+  isLoopbackBind,
+  readHttpConfig,
+} from './http/settings.js';
 import { DEFAULT_LIMITS, type ResultLimits } from './result.js';
 import { envFlag, splitList, type ToolFilter } from './selection.js';
 
+export type { HttpConfig, OAuthConfig } from './http/settings.js';
+export { isLoopbackBind };
+
 export type TransportKind = 'stdio' | 'http';
-
-export interface OAuthConfig {
-  /** Where the authorization server publishes its signing keys. */
-  jwksUrl: string;
-  /** The `iss` tokens must carry (the authorization server). */
-  issuer: string;
-  /** The `aud` tokens must carry (this server, as the authorization server names it). */
-  audience: string;
-}
-
-export interface HttpConfig {
-  /** Serve without authentication (only with this flag; a warning says so). */
-  allowUnauthenticated: boolean;
-  /** `MCP_AUTH_TOKEN`: the bearer token clients must send (compared in constant time). */
-  authToken?: Secret;
-  oauth?: OAuthConfig;
-  /** This server's public URL (for RFC 9728 metadata); default http://HOST:PORT/mcp. */
-  resourceUrl?: string;
-  /** Host header values accepted (default: localhost names when bound to loopback, else the bind host). */
-  allowedHosts: string[];
-  /** Origin header values accepted besides none (default: loopback origins). */
-  allowedOrigins: string[];
-  /** Largest request body, in bytes (413 beyond). */
-  maxBodyBytes: number;
-}
 
 export interface McpServerConfig {
   transport: TransportKind;
@@ -55,7 +39,6 @@ export interface McpServerConfig {
 }
 
 const DEFAULT_PORT = 8080;
-const DEFAULT_BODY_BYTES = 4 * 1024 * 1024;
 
 function integer(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -89,7 +72,7 @@ function url(name: string, raw: string | undefined): string | undefined {
   }
 }
 
-interface Flags {
+interface Flags extends HttpFlags {
   transport?: string;
   host?: string;
   port?: string;
@@ -106,14 +89,7 @@ interface Flags {
   insecureRegistry?: string[];
   maxResultBytes?: string;
   timeout?: string;
-  allowUnauthenticated?: boolean;
-  allowedHosts?: string;
-  allowedOrigins?: string;
   maxBodyBytes?: string;
-  resourceUrl?: string;
-  oauthJwksUrl?: string;
-  oauthIssuer?: string;
-  oauthAudience?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -133,8 +109,10 @@ Environment:
   DOCKERHUB_ALLOW_DESTRUCTIVE=true expose deletes, registry writes and org-settings writes
   DOCKERHUB_MCP_CONFIRM            as --confirm
   DOCKERHUB_SCIM_TOKEN             the SCIM bearer token (hub_scim)
-  MCP_AUTH_TOKEN                   bearer token HTTP clients must send
-  MCP_OAUTH_JWKS_URL, MCP_OAUTH_ISSUER, MCP_OAUTH_AUDIENCE   as the --oauth-* flags
+  DOCKERHUB_SCOUT_ORG              the organization hub_scout reads when a call names none
+  MCP_AUTH_TOKEN                   bearer token HTTP clients must send (16+ characters)
+  MCP_OAUTH_JWKS_URL, MCP_OAUTH_ISSUER, MCP_OAUTH_AUDIENCE, MCP_OAUTH_SCOPES   as the --oauth-* flags
+  MCP_ALLOWED_HOSTS, MCP_ALLOWED_ORIGINS, MCP_MAX_BODY_BYTES, MCP_RESOURCE_URL   as those flags
   DOCKERHUB_LOG_LEVEL              logs on stderr (trace … error; default silent)
 
 Examples:
@@ -170,8 +148,14 @@ function program(): Command {
     .option('--timeout <seconds>', 'idle timeout per request to Docker Hub or a registry')
     .option('--max-result-bytes <n>', `largest tool result in bytes (default ${DEFAULT_LIMITS.maxBytes})`)
     .option('--allow-unauthenticated', 'HTTP: serve without authentication (refused otherwise)')
-    .option('--allowed-hosts <list>', 'HTTP: Host header values accepted, comma-separated')
-    .option('--allowed-origins <list>', 'HTTP: Origin header values accepted, comma-separated')
+    .option(
+      '--allowed-hosts <list>',
+      'HTTP: Host names clients use, comma-separated; * for any (default: loopback names)',
+    )
+    .option(
+      '--allowed-origins <list>',
+      'HTTP: origins (hostnames) whose web pages may call the server (default: the allowed hosts)',
+    )
     .option('--max-body-bytes <n>', `HTTP: largest request body (default ${DEFAULT_BODY_BYTES})`)
     .option('--resource-url <url>', 'HTTP: public URL of this server (OAuth protected-resource metadata)')
     .option(
@@ -180,15 +164,10 @@ function program(): Command {
     )
     .option('--oauth-issuer <iss>', 'HTTP: required JWT issuer')
     .option('--oauth-audience <aud>', 'HTTP: required JWT audience')
+    .option('--oauth-scopes <list>', 'HTTP: scopes every token must hold, comma-separated')
     .addHelpText('after', HELP_FOOTER)
     .exitOverride()
     .configureOutput({ writeErr: () => {} });
-}
-
-const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
-
-export function isLoopbackBind(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
 }
 
 /**
@@ -226,21 +205,16 @@ export function readConfig(
     10_000_000,
   );
   const timeoutSeconds = integer('--timeout', f.timeout, 1, 3600);
-  const oauthJwksUrl = url('--oauth-jwks-url', f.oauthJwksUrl ?? env.MCP_OAUTH_JWKS_URL);
-  const oauthIssuer = f.oauthIssuer ?? env.MCP_OAUTH_ISSUER;
-  const oauthAudience = f.oauthAudience ?? env.MCP_OAUTH_AUDIENCE;
-  let oauth: OAuthConfig | undefined;
-  if (oauthJwksUrl || oauthIssuer || oauthAudience) {
-    if (!oauthJwksUrl || !oauthIssuer || !oauthAudience)
-      throw new ValidationError(
-        'OAuth needs all three of --oauth-jwks-url, --oauth-issuer and --oauth-audience',
-      );
-    oauth = { jwksUrl: oauthJwksUrl, issuer: oauthIssuer, audience: oauthAudience };
-  }
-  const token = env.MCP_AUTH_TOKEN?.trim();
-  if (token !== undefined && token !== '' && token.length < 16)
-    throw new ValidationError('MCP_AUTH_TOKEN must be at least 16 characters');
-  const loopback = isLoopbackBind(host);
+  const http = readHttpConfig(f, env, {
+    transport,
+    host,
+    maxBodyBytes: integer(
+      '--max-body-bytes',
+      f.maxBodyBytes ?? env.MCP_MAX_BODY_BYTES,
+      1024,
+      1024 * 1024 * 1024,
+    ),
+  });
   return {
     transport,
     host,
@@ -264,18 +238,6 @@ export function readConfig(
       timeoutMs: timeoutSeconds ? timeoutSeconds * 1000 : undefined,
       credentials: f.config ? { dockerConfigDir: f.config } : undefined,
     },
-    http: {
-      allowUnauthenticated: f.allowUnauthenticated === true,
-      authToken: token ? new Secret(token) : undefined,
-      oauth,
-      resourceUrl: url('--resource-url', f.resourceUrl ?? env.MCP_RESOURCE_URL),
-      allowedHosts: splitList(f.allowedHosts ?? env.MCP_ALLOWED_HOSTS).concat(
-        (f.allowedHosts ?? env.MCP_ALLOWED_HOSTS) ? [] : loopback ? LOOPBACK_HOSTS : [host],
-      ),
-      allowedOrigins: splitList(f.allowedOrigins ?? env.MCP_ALLOWED_ORIGINS),
-      maxBodyBytes:
-        integer('--max-body-bytes', f.maxBodyBytes ?? env.MCP_MAX_BODY_BYTES, 1024, 1024 * 1024 * 1024) ??
-        DEFAULT_BODY_BYTES,
-    },
+    http,
   };
 }

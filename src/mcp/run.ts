@@ -23,6 +23,12 @@ const processIO: RunIO = {
   stdout: (t) => process.stdout.write(t),
 };
 
+/** A start-up failure after the configuration was accepted (a taken port, …): one line, exit code 1. */
+function startFailed(io: RunIO, err: unknown): number {
+  io.stderr(`dockerhub-mcp: ${redactText(err instanceof Error ? err.message : String(err))}\n`);
+  return 1;
+}
+
 /** Resolves when the server has stopped (stdin closed, or a signal); the value is the exit code. */
 export async function runMcpServer(
   argv: readonly string[],
@@ -47,11 +53,16 @@ export async function runMcpServer(
   let stopEmulator: (() => Promise<void>) | undefined;
   if (config.emulator) {
     const { startEmulatorSession } = await import('./emulator-mode.js');
-    const session = await startEmulatorSession();
+    let session: Awaited<ReturnType<typeof startEmulatorSession>>;
+    try {
+      session = await startEmulatorSession();
+    } catch (err) {
+      return startFailed(io, err);
+    }
     Object.assign(clientOptions, session.clients);
     stopEmulator = session.close;
     io.stderr(
-      `dockerhub-mcp: serving the local Docker Hub emulator at ${session.emulator.url} (demo data; image ${session.image})\n`,
+      `dockerhub-mcp: serving the local Docker Hub emulator at ${session.emulator.url} (demo data; images ${session.images.join(', ')})\n`,
     );
   }
   const clients = new McpClients(clientOptions);
@@ -66,7 +77,8 @@ export async function runMcpServer(
       version: VERSION,
     });
 
-  let stop: () => Promise<void>;
+  // A signal during start-up (the emulator takes a moment) finds nothing to stop yet.
+  let stop: () => Promise<void> = async () => {};
   const stopped = new Promise<void>((resolve) => {
     let stopping = false;
     const shutdown = () => {
@@ -86,8 +98,13 @@ export async function runMcpServer(
     stop = () => handle.close();
   } else {
     const { startHttpServer } = await import('./http/serve.js');
-    const http = await startHttpServer({ config, clients, tools, build, log: io.stderr });
-    stop = () => http.close();
+    try {
+      const http = await startHttpServer({ config, clients, tools, build, log: io.stderr });
+      stop = () => http.close();
+    } catch (err) {
+      await clients.close().catch(() => undefined);
+      return startFailed(io, err);
+    }
   }
   await stopped;
   return 0;

@@ -6,6 +6,7 @@
  * expects, before any request is sent.
  */
 import { z } from 'zod';
+import { redactText } from '../core/redact.js';
 import type { AnyAction, ToolSpec } from './action.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -144,7 +145,13 @@ export function validateCall(
     }
     args[key] = parsed.data;
   }
-  const problem = spec.check?.(args);
+  let problem: string | undefined;
+  try {
+    problem = spec.check?.(args);
+  } catch (err) {
+    // A check that throws refuses the call like one that answers: nothing is sent.
+    problem = redactText(err instanceof Error ? err.message : String(err));
+  }
   if (problem) return { ok: false, action, message: `${where}: ${problem}` };
   return { ok: true, action, args };
 }

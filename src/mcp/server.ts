@@ -113,8 +113,17 @@ function makeHandler(server: McpServer, tool: ExposedTool, opts: DockerHubMcpSer
       return result({ status: 'error', data: null, ...envelopeBase(), error }, true);
     }
     const action: AnyAction = tool.spec.actions[checked.action]!;
-    const destructive =
-      action.effect === 'destructive' ? action.confirm?.(checked.args) : action.destructiveIf?.(checked.args);
+    let destructive: string | undefined;
+    try {
+      destructive =
+        action.effect === 'destructive'
+          ? action.confirm?.(checked.args)
+          : action.destructiveIf?.(checked.args);
+    } catch (err) {
+      // Nothing has run yet; the call is refused with the error, as any other failure is.
+      finish('error', 500);
+      return result({ status: 'error', data: null, ...envelopeBase(), error: errorView(err) }, true);
+    }
     if (destructive !== undefined) {
       if (!opts.clients.options.allowDestructive) {
         finish('refused', 403);
@@ -186,7 +195,11 @@ export function registerTool(server: McpServer, tool: ExposedTool, opts: DockerH
 export function createDockerHubMcpServer(opts: DockerHubMcpServerOptions): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: opts.version ?? '0.0.0' },
-    { instructions: SERVER_INSTRUCTIONS, capabilities: { tools: { listChanged: true } } },
+    // Only dynamic mode ever changes the tool list; saying so otherwise would be a promise never kept.
+    {
+      instructions: SERVER_INSTRUCTIONS,
+      capabilities: { tools: { listChanged: opts.dynamicTools === true } },
+    },
   );
   if (opts.dynamicTools) registerToolsets(server, opts, (tool) => registerTool(server, tool, opts));
   else for (const tool of opts.tools) registerTool(server, tool, opts);

@@ -121,6 +121,32 @@ export class Blobs {
     return JSON.parse(bytes.toString('utf8')) as T;
   }
 
+  /**
+   * Deletes a blob from a repository (registries answer 405 where deletes are disabled). Manifests
+   * that still name it break: delete those first.
+   */
+  async delete(
+    repo: string | RepoRef,
+    digest: string,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<{ digest: string }> {
+    const ref = typeof repo === 'string' ? this.client.ref(repo) : repo;
+    assertDigest(digest);
+    const repository = `${ref.registry}/${ref.repository}`;
+    this.client.assertDestructiveAllowed(`deleting blob ${digest} from ${repository}`);
+    return instrument('docker.blob.delete', { repository, digest }, async () => {
+      const res = await this.client.fetch({
+        repo: ref,
+        method: 'DELETE',
+        path: `blobs/${digest}`,
+        actions: ['pull', 'push', 'delete'],
+        signal: opts.signal,
+      });
+      await res.body.dump();
+      return { digest };
+    });
+  }
+
   async exists(repo: string | RepoRef, digest: string, signal?: AbortSignal): Promise<boolean> {
     try {
       return (await this.head(repo, digest, signal)) !== undefined;

@@ -4,7 +4,7 @@
  * referrers) are thin layers over `RegistryClient.fetch`.
  */
 import { type CredentialOptions, CredentialResolver } from '../core/credentials.js';
-import { DestructiveOperationBlockedError, ValidationError } from '../core/errors.js';
+import { DestructiveOperationBlockedError, PermissionDeniedError, ValidationError } from '../core/errors.js';
 import type { RateLimitInfo } from '../core/rate-limit.js';
 import {
   type HttpRequest,
@@ -177,7 +177,23 @@ export class RegistryClient {
       }
     }
     if (res.status < 400 || req.allowStatus?.includes(res.status)) return res;
-    throw await this.transport.toError(res);
+    const err = await this.transport.toError(res);
+    // A token without the scope asked for: whoever we are (anonymous included) may not do this here.
+    if (res.status === 401 && /error="?insufficient_scope/.test(res.headers['www-authenticate'] ?? '')) {
+      const wanted = (req.actions ?? ['pull']).join(',');
+      throw new PermissionDeniedError(
+        `${err.message}: no ${wanted} access to ${req.repo.registry}/${req.repo.repository} for these credentials (or it does not exist)`,
+        {
+          status: err.status,
+          method: err.method,
+          url: err.url,
+          requestId: err.requestId,
+          code: err.code,
+          body: err.body,
+        },
+      );
+    }
+    throw err;
   }
 
   /** `GET /v2/`: whether the registry answers, its API version, and which auth it wants. */

@@ -36,5 +36,11 @@ export {
 export type { TagListOptions } from './tags.js';
 export * from './transfer/index.js';
 export * from './types.js';
-export { type BlobSource, type UploadOptions, type UploadOutcome, Uploads } from './uploads.js';
+export {
+  type BlobSource,
+  type UploadOptions,
+  type UploadOutcome,
+  type UploadSession,
+  Uploads,
+} from './uploads.js';
 export { DigestVerifier, digestOf, verifyBytes } from './verify.js';

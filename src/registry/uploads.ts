@@ -4,9 +4,14 @@
  * registry reports after a failure (else a clean restart), and cancellation that deletes the open
  * upload session. The source is a function that opens a stream at an offset, so a retry or resume can
  * re-read from disk or re-request the source registry with `Range`, never from memory.
+ *
+ * Beside `upload`, a session API for callers that send one blob in pieces across separate calls (the
+ * MCP server's upload actions): `startSession`, `sendChunk`, `status`, `complete`, `cancel`, and
+ * `mount`. The session URL travels through the caller, so `sessionUrl` checks that a URL handed back
+ * belongs to the registry and repository it claims to before anything is sent to it.
  */
 import type { Readable } from 'node:stream';
-import { AbortError, DockerHubError } from '../core/errors.js';
+import { AbortError, DigestMismatchError, DockerHubError, ValidationError } from '../core/errors.js';
 import { getLogger } from '../core/logger.js';
 import { instrument, recordBytes } from '../core/telemetry.js';
 import { assertDigest, type ImageReference } from '../reference/index.js';
@@ -32,6 +37,16 @@ export interface UploadOptions {
 
 export type UploadOutcome = 'exists' | 'mounted' | 'uploaded';
 
+/** An open upload session, for a blob sent in pieces across calls. */
+export interface UploadSession {
+  /** The session URL the registry gave last (it may change with every chunk): pass it back. */
+  location: string;
+  /** The next byte the registry expects: where the next chunk starts. */
+  offset: number;
+  /** The smallest chunk the registry accepts, except the last (`OCI-Chunk-Min-Length`). */
+  minChunkSize?: number;
+}
+
 const DEFAULT_MONOLITHIC_MAX = 16 * 1024 * 1024;
 
 /** Counts bytes as they leave, for progress and metrics, without buffering. */
@@ -48,10 +63,14 @@ export class Uploads {
   /** Starts an upload session (or mounts). Returns the session URL, or null when the blob was mounted. */
   async #start(
     repo: RepoRef,
-    digest: string,
+    digest: string | undefined,
     opts: UploadOptions,
   ): Promise<{ location: string; minChunk?: number } | null> {
     const mount = opts.mountFrom && opts.mountFrom !== repo.repository;
+    const aborted = () => new AbortError(`upload to ${repo.repository} cancelled`);
+    if (opts.signal?.aborted) throw aborted();
+    // The POST is not aborted mid-request: the registry may open a session we would never hear of, and
+    // could not cancel. It is short; an abort is honoured as soon as it answers, and the session closed.
     const res = await this.client.fetch({
       repo,
       method: 'POST',
@@ -60,8 +79,7 @@ export class Uploads {
       actions: ['pull', 'push'],
       extraScopes: mount ? [repositoryScope(opts.mountFrom as string, ['pull'])] : undefined,
       headers: { 'content-length': '0' },
-      idempotent: true, // an abandoned session is harmless
-      signal: opts.signal,
+      idempotent: true,
     });
     await res.body.dump();
     if (res.status === 201) return null;
@@ -69,10 +87,15 @@ export class Uploads {
     if (!location)
       throw new DockerHubError(`registry did not return an upload location for ${repo.repository}`);
     const minChunk = Number(res.headers['oci-chunk-min-length']);
-    return {
+    const session = {
       location: this.#absolute(repo, location),
       minChunk: Number.isFinite(minChunk) ? minChunk : undefined,
     };
+    if (opts.signal?.aborted) {
+      await this.cancel(repo, session.location);
+      throw aborted();
+    }
+    return session;
   }
 
   #absolute(repo: RepoRef, location: string): string {
@@ -100,6 +123,171 @@ export class Uploads {
     return undefined;
   }
 
+  /**
+   * The absolute form of an upload session URL, checked: on the registry's own origin, below
+   * `/v2/<repository>/blobs/uploads/`, without credentials. A URL from anywhere else (or for another
+   * repository) is a ValidationError, so a URL handed back by a caller can never make us call elsewhere.
+   */
+  sessionUrl(repo: RepoRef, location: string): string {
+    const base = this.client.baseUrl(repo.registry);
+    let url: URL;
+    try {
+      url = new URL(location, base);
+    } catch {
+      throw new ValidationError('the upload location is not a URL');
+    }
+    const prefix = new URL(this.client.repoUrl(repo, 'blobs/uploads/')).pathname;
+    const id = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : '';
+    if (
+      url.origin !== new URL(base).origin ||
+      url.username ||
+      url.password ||
+      !/^[A-Za-z0-9._~%-]+$/.test(id)
+    ) {
+      throw new ValidationError(
+        `the upload location is not an upload session of ${repo.registry}/${repo.repository}; use the location start_upload or the last chunk returned`,
+      );
+    }
+    return url.toString();
+  }
+
+  /** Opens an upload session for one blob (no mount, nothing sent yet). */
+  async startSession(repo: RepoRef, opts: { signal?: AbortSignal } = {}): Promise<UploadSession> {
+    const attrs = { repository: `${repo.registry}/${repo.repository}` };
+    return instrument('docker.blob.upload.start', attrs, async () => {
+      const session = await this.#start(repo, undefined, { signal: opts.signal });
+      if (session === null) throw new DockerHubError('the registry answered a new upload as if mounted');
+      return { location: session.location, offset: 0, minChunkSize: session.minChunk };
+    });
+  }
+
+  /**
+   * Mounts a blob from another repository of the same registry. False when the registry would not
+   * (it lacks the blob there, or the caller may not read it): the upload session it opened instead is
+   * cancelled, so nothing is left open.
+   */
+  async mount(
+    repo: RepoRef,
+    digest: string,
+    from: string,
+    opts: { signal?: AbortSignal } = {},
+  ): Promise<boolean> {
+    assertDigest(digest);
+    if (from === repo.repository) throw new ValidationError('a blob mounts from another repository');
+    const attrs = { repository: `${repo.registry}/${repo.repository}`, digest, from };
+    return instrument('docker.blob.mount', attrs, async (span) => {
+      const session = await this.#start(repo, digest, { mountFrom: from, signal: opts.signal });
+      span.setAttributes({ outcome: session === null ? 'mounted' : 'not-mounted' });
+      if (session === null) return true;
+      await this.cancel(repo, session.location);
+      return false;
+    });
+  }
+
+  /** Where a session stands: the next byte the registry expects (0 when it cannot say). */
+  async status(repo: RepoRef, location: string, signal?: AbortSignal): Promise<UploadSession> {
+    const url = this.sessionUrl(repo, location);
+    const res = await this.client.fetch({
+      repo,
+      method: 'GET',
+      path: url,
+      actions: ['pull', 'push'],
+      signal,
+    });
+    await res.body.dump();
+    return {
+      location: res.headers.location ? this.#absolute(repo, res.headers.location) : url,
+      offset: nextByte(res.headers.range) ?? 0,
+    };
+  }
+
+  /**
+   * Appends one chunk where the session stands. With `offset` (where the caller believes it stands), a
+   * chunk that would not start there is refused before it is sent: some registries (distribution 2.8)
+   * ignore `Content-Range` and would append it anyway.
+   */
+  async sendChunk(
+    repo: RepoRef,
+    location: string,
+    bytes: Uint8Array,
+    opts: { offset?: number; signal?: AbortSignal } = {},
+  ): Promise<UploadSession> {
+    if (bytes.length === 0) throw new ValidationError('an upload chunk cannot be empty');
+    const url = this.sessionUrl(repo, location);
+    const attrs = { repository: `${repo.registry}/${repo.repository}`, size: bytes.length };
+    return instrument('docker.blob.upload.chunk', attrs, async () => {
+      const status = await this.status(repo, url, opts.signal);
+      // A status of "0-0" means 0 or 1 byte (distribution reports it for an empty session too).
+      const possible = status.offset === 0 ? [0, 1] : [status.offset];
+      if (opts.offset !== undefined && !possible.includes(opts.offset))
+        throw new ValidationError(
+          `the upload session stands at byte ${status.offset}, not ${opts.offset}: send the chunk that starts there`,
+        );
+      const offset = opts.offset ?? status.offset;
+      const end = offset + bytes.length;
+      const res = await this.client.fetch({
+        repo,
+        method: 'PATCH',
+        path: url,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(bytes.length),
+          'content-range': `${offset}-${end - 1}`,
+        },
+        body: Buffer.from(bytes),
+        actions: ['pull', 'push'],
+        signal: opts.signal,
+      });
+      await res.body.dump();
+      recordBytes('upload', bytes.length);
+      const reported = nextByte(res.headers.range);
+      if (reported !== undefined && reported !== end)
+        throw new DockerHubError(
+          `the registry holds ${reported} bytes of the upload after a chunk ending at ${end}: cancel the session and start again`,
+        );
+      return {
+        location: res.headers.location ? this.#absolute(repo, res.headers.location) : status.location,
+        offset: end,
+      };
+    });
+  }
+
+  /**
+   * Closes a session: the blob is stored under `digest`, which the registry checks against what it
+   * received (with `bytes` as the last chunk, when given).
+   */
+  async complete(
+    repo: RepoRef,
+    location: string,
+    digest: string,
+    opts: { bytes?: Uint8Array; signal?: AbortSignal } = {},
+  ): Promise<{ digest: string }> {
+    assertDigest(digest);
+    const url = this.sessionUrl(repo, location);
+    const attrs = { repository: `${repo.registry}/${repo.repository}`, digest };
+    return instrument('docker.blob.upload.complete', attrs, async () => {
+      const body = opts.bytes?.length ? Buffer.from(opts.bytes) : undefined;
+      const res = await this.client.fetch({
+        repo,
+        method: 'PUT',
+        path: url,
+        query: { digest },
+        headers: {
+          'content-length': String(body?.length ?? 0),
+          ...(body ? { 'content-type': 'application/octet-stream' } : {}),
+        },
+        body,
+        actions: ['pull', 'push'],
+        signal: opts.signal,
+      });
+      await res.body.dump();
+      if (body) recordBytes('upload', body.length);
+      const stored = res.headers['docker-content-digest'];
+      if (stored && stored !== digest) throw new DigestMismatchError(digest, stored, 'uploaded blob');
+      return { digest };
+    });
+  }
+
   /** Deletes an open upload session; best effort (used on cancel and before a restart). */
   async cancel(repo: RepoRef, location: string): Promise<void> {
     try {
@@ -107,7 +295,8 @@ export class Uploads {
         repo,
         method: 'DELETE',
         path: location,
-        actions: ['pull', 'push'],
+        // distribution asks for `delete` on every DELETE, an upload's too; token services grant what they may.
+        actions: ['pull', 'push', 'delete'],
         allowStatus: [404],
       });
       await res.body.dump();
@@ -238,6 +427,13 @@ export class Uploads {
       stream.destroy();
     }
   }
+}
+
+/** The next byte a `Range: 0-<last>` status header implies; undefined when absent or ambiguous ("0-0"). */
+function nextByte(range: string | undefined): number | undefined {
+  const m = /^(?:bytes=)?0-(\d+)$/.exec(range ?? '');
+  if (!m || m[1] === '0') return undefined;
+  return Number(m[1]) + 1;
 }
 
 /** undici accepts async iterables as bodies; this keeps the type honest. */

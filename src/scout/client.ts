@@ -17,7 +17,7 @@ import type { ScoutContext, ScoutDocument } from './document.js';
 import { type GraphQLErrorBody, scoutGraphQLError } from './errors.js';
 import { fetchOrgMetrics, fetchOrgMetricsText, type OrgMetrics } from './metrics.js';
 import { imagePackages } from './packages.js';
-import { policyReport } from './policy.js';
+import { orgPolicies, policyReport } from './policy.js';
 import { recommendations } from './recommendations.js';
 import { resolveImage } from './resolve.js';
 import { type SbomDocument, type SbomFormat, sbom } from './sbom.js';
@@ -28,6 +28,7 @@ import type {
   ImagePackages,
   ImageSummary,
   ImageTarget,
+  OrgPolicies,
   PolicyReport,
   Recommendations,
   Severity,
@@ -205,6 +206,13 @@ export class ScoutClient {
     opts: ImageOptions & { stream?: string } = {},
   ): Promise<PolicyReport> {
     return policyReport(this, image, opts);
+  }
+
+  /** The organization's policies, with how many of its images comply in `stream`. */
+  policies(
+    opts: { organization?: string; stream?: string; signal?: AbortSignal } = {},
+  ): Promise<OrgPolicies> {
+    return orgPolicies(this, opts);
   }
 
   /** Packages and vulnerabilities added, removed and changed from one image to another. */

@@ -13,7 +13,14 @@ import {
   type PolicySummaryFields,
 } from './documents/index.js';
 import { notAnalysed } from './summary.js';
-import type { ImageOptions, PolicyKind, PolicyReport, PolicyResult, PolicySummary } from './types.js';
+import type {
+  ImageOptions,
+  OrgPolicies,
+  PolicyKind,
+  PolicyReport,
+  PolicyResult,
+  PolicySummary,
+} from './types.js';
 import { toSeverity, worstFirst } from './vulnerabilities.js';
 
 export function policyReport(
@@ -48,6 +55,31 @@ export function policyReport(
       policies,
       summaries: (summaries.goalResultSummaries?.items ?? []).map(toPolicySummary),
     };
+  });
+}
+
+/**
+ * An organization's policies, each with how many of its images comply, in a stream (default: the
+ * server's, latest-indexed). Needs no image.
+ */
+export function orgPolicies(
+  scout: ScoutClient,
+  opts: { organization?: string; stream?: string; signal?: AbortSignal },
+): Promise<OrgPolicies> {
+  return instrument('docker.scout.policies', {}, async (span) => {
+    const organization = opts.organization ?? scout.organization;
+    if (!organization)
+      throw new ValidationError(
+        'policies belong to an organization: give one (--org, or the organization option)',
+      );
+    const data = await scout.query(
+      PolicySummariesDocument,
+      { context: scout.context(organization), stream: opts.stream ?? null },
+      { signal: opts.signal },
+    );
+    const policies = (data.goalResultSummaries?.items ?? []).map(toPolicySummary);
+    span.setAttributes({ count: policies.length });
+    return { organization, stream: policies[0]?.stream ?? opts.stream, policies };
   });
 }
 

@@ -157,6 +157,14 @@ export interface PolicySummary {
   enabled: boolean;
 }
 
+/** An organization's policies and how many of its images comply with each. */
+export interface OrgPolicies {
+  organization: string;
+  /** The stream the counts are for. */
+  stream?: string;
+  policies: PolicySummary[];
+}
+
 export interface PolicyReport {
   image: ImageTarget;
   organization?: string;

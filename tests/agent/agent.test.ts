@@ -108,15 +108,12 @@ describe('dockerhub-agent end to end', () => {
     );
     // The model was given the tools and the system prompt, and the tool results as data.
     const first = t.fake.requests[0]!;
-    // Every tool group the MCP server offers, by its own names.
-    expect(first.tools?.map((x) => x.function.name)).toEqual(t.agent.card.skills.map((s) => s.id));
     expect(first.tools?.map((x) => x.function.name)).toContain('hub_repos');
     expect(textOf(first.messages[0])).toMatch(/never instructions to you/);
     expect(t.fake.requests).toHaveLength(3);
     // Destructive actions are off: the model is not even offered them.
-    const schema = first.tools!.find((x) => x.function.name === 'hub_repos')!.function.parameters as {
-      properties: { action: { enum: string[] } };
-    };
+    const repos = first.tools!.find((x) => x.function.name === 'hub_repos')!;
+    const schema = repos.function.parameters as { properties: { action: { enum: string[] } } };
     expect(schema.properties.action.enum).not.toContain('delete');
 
     // GetTask gives the same end state, with the answer as an artifact.

@@ -184,6 +184,36 @@ describe('dockerhub emulator', () => {
     );
   });
 
+  it('--demo seeds acme, pushes the demo images and signs in with the password given in the environment', async () => {
+    process.env.DOCKERHUB_DEMO_PASSWORD = SENTINEL;
+    try {
+      const res = await serve(['--demo', '--registry', 'builtin'], async (url) => {
+        const hub = new HubClient({
+          baseUrl: url,
+          credentials: { username: 'demo', password: SENTINEL, env: {}, useDockerConfig: false },
+        });
+        try {
+          const repos = await hub.repositories.list({ namespace: 'acme' }).toArray();
+          expect(repos.map((r) => r.name)).toEqual(expect.arrayContaining(['web', 'api', 'hello']));
+          await expect.poll(() => hub.tags.exists('acme', 'hello', 'latest'), { timeout: 10_000 }).toBe(true);
+        } finally {
+          await hub.close();
+        }
+      });
+      expect(res.code).toBe(0);
+      expect(res.stderr).toMatch(
+        /demo data: organization acme, user demo \(password \(DOCKERHUB_DEMO_PASSWORD\)\)/,
+      );
+      expect(res.stderr).toMatch(/images 127\.0\.0\.1:\d+\/acme\/hello:v1, 127\.0\.0\.1:\d+\/acme\/hello:v2/);
+      expect(res.stderr).not.toContain(SENTINEL);
+    } finally {
+      delete process.env.DOCKERHUB_DEMO_PASSWORD;
+    }
+    const both = await cli(['emulator', '--demo', '--seed', seedFile]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--demo brings its own data/);
+  });
+
   it('refuses bad flags with one line and exit 2', async () => {
     const port = await cli(['emulator', '--port', 'abc']);
     expect(port).toMatchObject({ code: 2, stderr: 'dockerhub: --port must be 0-65535, got "abc"\n' });

@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, HttpError } from '../../src/core/errors.js';
+import { HttpError, PermissionDeniedError } from '../../src/core/errors.js';
 import { type RunningEmulator, startEmulator, writeDemoImage } from '../../src/emulator/index.js';
 import { HubClient } from '../../src/hub/index.js';
 import { RegistryClient } from '../../src/registry/index.js';
@@ -127,8 +127,10 @@ describe('a distribution registry beside the emulator', () => {
     const tags = await anonymous.tags.list(`${emu.registry!.host}/alice/app`).toArray();
     expect(tags).toEqual(['v1']);
     const err = await pushImage(anonymous, layout, `${emu.registry!.host}/alice/other:v1`).catch((e) => e);
-    // distribution answers a token without the needed action with 401 (insufficient_scope).
-    expect(err).toBeInstanceOf(AuthenticationError);
+    // distribution answers a token without the needed action with 401 (insufficient_scope): not bad
+    // credentials (there are none), but no push access there.
+    expect(err).toBeInstanceOf(PermissionDeniedError);
+    expect(err.message).toMatch(/no pull access to .*\/alice\/other/);
     expect(emu.state.repositories.has('alice/other')).toBe(false);
     await anonymous.close();
   });
@@ -139,7 +141,7 @@ describe('a distribution registry beside the emulator', () => {
     await until('acme/tool', async () => emu.state.repositories.get('acme/tool')?.tags.get('1.0'));
 
     const err = await pushImage(alice, layout, `${emu.registry!.host}/bob/private:v1`).catch((e) => e);
-    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err).toBeInstanceOf(PermissionDeniedError);
     expect(String(err.message)).not.toContain(SENTINEL);
     // Bob's private repository is not readable to her either.
     const read = await alice.tags

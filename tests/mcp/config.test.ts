@@ -33,6 +33,7 @@ describe('readConfig', () => {
       DOCKERHUB_ALLOW_DESTRUCTIVE: 'true',
       DOCKERHUB_MCP_TOOLS: 'repos,scout',
       MCP_AUTH_TOKEN: 'a-long-enough-token-value',
+      MCP_ALLOWED_HOSTS: 'mcp.example.com',
     };
     const c = read(['--port', '9100', '--exclude-tools', 'hub_scout'], env);
     expect(c).toMatchObject({ transport: 'http', host: '0.0.0.0', port: 9100 });
@@ -44,8 +45,8 @@ describe('readConfig', () => {
     });
     expect(String(c.http.authToken)).toBe('[REDACTED]');
     expect(c.http.authToken?.reveal()).toBe('a-long-enough-token-value');
-    // Bound elsewhere than loopback, the bind host itself is the one Host accepted by default.
-    expect(c.http.allowedHosts).toEqual(['0.0.0.0']);
+    // Bound to every interface, the Host names clients use must be given (no request says Host: 0.0.0.0).
+    expect(c.http.allowedHosts).toEqual(['mcp.example.com']);
   });
 
   it.each([

@@ -2,7 +2,12 @@
  * The MCP server under test, in process, against the emulator: a real SDK `Client` connected over the
  * in-memory transport (2025-era protocol) or through `createMcpHandler`'s fetch (2026-07-28), with every
  * message the server sent and every log line it wrote kept for the sentinel-secret check.
+ * `emulatorFor(seed, { registry: 'builtin' })` (or 'auto', 'distribution') starts the emulator's registry
+ * beside it; `pushImage` puts a small image there as a seeded user; Scout queries go to the emulator.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpHandler } from '@modelcontextprotocol/server';
@@ -13,6 +18,7 @@ import {
   type RunningEmulator,
   type Seed,
   startEmulator,
+  writeDemoImage,
 } from '../../src/emulator/index.js';
 import {
   ALL_TOOLS,
@@ -23,6 +29,7 @@ import {
   selectTools,
   type ToolFilter,
 } from '../../src/mcp/index.js';
+import { pushImage as pushLayout, RegistryClient } from '../../src/registry/index.js';
 
 export const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
 
@@ -45,6 +52,8 @@ export interface McpSessionOptions {
   /** The SCIM bearer token the server holds (hub_scim); default none. */
   scimToken?: string;
   maxBytes?: number;
+  /** The Scout organization the server reads when a call names none. */
+  scoutOrganization?: string;
 }
 
 export interface CallResult {
@@ -97,6 +106,8 @@ export async function openSession(emu: RunningEmulator, opts: McpSessionOptions 
   const user = opts.user ?? { username: 'alice', password: SENTINEL };
   const clients = new McpClients({
     hubUrl: emu.url,
+    scoutUrl: emu.url,
+    scoutOrganization: opts.scoutOrganization,
     credentials: { ...user, env: {}, useDockerConfig: false },
     allowDestructive: opts.allowDestructive ?? false,
     scimToken: opts.scimToken,
@@ -184,11 +195,17 @@ export function expectNoSentinel(session: McpSession, sentinel = SENTINEL): void
   expect(leaks, 'the sentinel secret leaked').toEqual([]);
 }
 
-/** One emulator for a test file (started before its tests, stopped after). */
-export function emulatorFor(seed: Seed, options: Omit<EmulatorOptions, 'seed'> = {}): () => RunningEmulator {
+/**
+ * One emulator for a test file (started before its tests, stopped after). The seed may be made just
+ * before the start (e.g. once images whose digests it names are written).
+ */
+export function emulatorFor(
+  seed: Seed | (() => Seed | Promise<Seed>),
+  options: Omit<EmulatorOptions, 'seed'> = {},
+): () => RunningEmulator {
   let emu: RunningEmulator | undefined;
   beforeAll(async () => {
-    emu = await startEmulator({ seed, ...options });
+    emu = await startEmulator({ seed: typeof seed === 'function' ? await seed() : seed, ...options });
   });
   afterAll(async () => {
     await emu?.stop();
@@ -197,4 +214,30 @@ export function emulatorFor(seed: Seed, options: Omit<EmulatorOptions, 'seed'> =
     if (!emu) throw new Error('the emulator is not running');
     return emu;
   };
+}
+
+/** `host:port` of the registry beside the emulator (started with `registry: 'builtin'` or another mode). */
+export function registryHost(emu: RunningEmulator): string {
+  const host = emu.registry?.host;
+  if (!host) throw new Error("the emulator runs without a registry: start it with { registry: 'builtin' }");
+  return host;
+}
+
+/**
+ * Pushes a small single-platform image (one random layer, so each push is new content) to `image` as
+ * `user` (default alice with the sentinel password); returns its manifest digest.
+ */
+export async function pushImage(
+  image: string,
+  user: { username: string; password: string } = { username: 'alice', password: SENTINEL },
+): Promise<string> {
+  const work = await mkdtemp(join(tmpdir(), 'dh-mcp-image-'));
+  const registry = new RegistryClient({ credentials: { ...user, env: {}, useDockerConfig: false } });
+  try {
+    const layout = await writeDemoImage(join(work, 'layout'), 'v1');
+    return (await pushLayout(registry, layout.dir, image)).digest;
+  } finally {
+    await registry.close();
+    await rm(work, { recursive: true, force: true });
+  }
 }

@@ -10,8 +10,8 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DigestMismatchError, DockerHubError, NotFoundError } from '../../src/core/errors.js';
-import { pullImage, pushImage, RegistryClient } from '../../src/registry/index.js';
+import { AbortError, DigestMismatchError, DockerHubError, NotFoundError } from '../../src/core/errors.js';
+import { copyImage, pullImage, pushImage, RegistryClient } from '../../src/registry/index.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
@@ -164,6 +164,43 @@ describe('push through faults', () => {
     );
     proxy.fault = undefined;
     await expect(client.manifests.get(`${host}/f/broken:v1`)).rejects.toBeInstanceOf(NotFoundError);
+    await client.close();
+  });
+
+  it('a copy cancelled mid-transfer puts no manifest and leaves no upload session open', async () => {
+    let stalled!: () => void;
+    const reached = new Promise<void>((resolve) => {
+      stalled = resolve;
+    });
+    const held: Array<{ destroy(): void }> = [];
+    // The source (through the proxy) answers everything but the blobs, which it holds.
+    proxy.fault = (req, res) => {
+      if (req.method !== 'GET' || !req.url?.includes('/blobs/sha256:')) return false;
+      held.push(res);
+      stalled();
+      return true;
+    };
+    const client = new RegistryClient();
+    const controller = new AbortController();
+    const copy = copyImage(client, `${host}/f/src:v1`, `${registry.host}/f/cancelled:v1`, {
+      signal: controller.signal,
+    });
+    await reached;
+    const uploads = join(registry.storageDir, 'docker/registry/v2/repositories/f/cancelled/_uploads');
+    // An open session has its start time on disk; a closed one does not.
+    const open = async () =>
+      (await readdir(uploads, { recursive: true }).catch(() => [])).filter((f) =>
+        String(f).endsWith('startedat'),
+      );
+    await expect.poll(open).not.toEqual([]);
+    controller.abort();
+    await expect(copy).rejects.toBeInstanceOf(AbortError);
+    expect(await open()).toEqual([]);
+    for (const res of held) res.destroy();
+    proxy.fault = undefined;
+    await expect(client.manifests.get(`${registry.host}/f/cancelled:v1`)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await client.close();
   });
 

@@ -289,9 +289,27 @@ describe('policy', () => {
     expect(report.summaries.every((s) => s.stream === 'staging' && s.totalImages === 1)).toBe(true);
   });
 
+  it("lists the organization's policies with how many images comply, per stream", async () => {
+    const all = await carol.policies();
+    expect(all.organization).toBe('team');
+    expect(all.stream).toBe('latest-indexed');
+    expect(all.policies.map((p) => [p.displayName, p.compliantImages, p.totalImages])).toEqual([
+      ['No fixable critical or high vulnerabilities', 0, 2],
+      ['No AGPL v3 licenses', 1, 2],
+      ['Default non-root user', 1, 2],
+      ['No outdated base images', 0, 2],
+    ]);
+    const production = await carol.policies({ stream: 'production' });
+    expect(production.policies.every((p) => p.stream === 'production' && p.totalImages === 1)).toBe(true);
+    const stranger = scoutFor('erin');
+    await expect(stranger.policies({ organization: 'team' })).rejects.toBeInstanceOf(PermissionDeniedError);
+    await stranger.close();
+  });
+
   it('needs an organization, refused before any request', async () => {
     const noOrg = scoutFor('carol');
     const before = statuses.length;
+    await expect(noOrg.policies()).rejects.toThrow(ValidationError);
     await expect(noOrg.policy(APP_V1)).rejects.toThrow(ValidationError);
     expect(statuses.length).toBe(before);
     await noOrg.close();

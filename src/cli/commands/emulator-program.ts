@@ -25,6 +25,11 @@ export function registerEmulatorCommands(program: Command, io: ProgramIO): void 
       'the registry as image references name it (e.g. emulator:5000)',
     )
     .option('--seed <file>', 'JSON seed: { users, orgs, repositories, webhooks }')
+    .option(
+      '--demo',
+      'demo data instead of a seed: organization acme, user demo, repositories, teams, SCIM, two pushed images ' +
+        'with Docker Scout data (password from DOCKERHUB_DEMO_PASSWORD, else fresh and printed)',
+    )
     .option('--persist <file>', 'load the state from this file if it exists, save it after every change')
     .addOption(
       // No commander default: emulatorOptions reads absent as auto, so a mode given beside

@@ -23,6 +23,8 @@ export interface EmulatorFlags {
   latency?: string;
   /** False with `--no-validate`. */
   validate?: boolean;
+  /** Seed the demo data (and push the demo images) instead of `--seed`. */
+  demo?: boolean;
 }
 
 export function parsePort(value: string | undefined, flag: string): number {
@@ -139,18 +141,46 @@ export function untilStopped(signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** `--demo`: the demo data; the demo user's password and acme's SCIM token from the environment, or fresh. */
+async function startDemo(io: ProgramIO, f: EmulatorFlags, opts: EmulatorOptions) {
+  if (f.seed || f.persist)
+    throw new ValidationError('--demo brings its own data: leave out --seed and --persist');
+  if (typeof opts.registry === 'object' || opts.registry === 'none')
+    throw new ValidationError('--demo pushes images: it needs --registry auto, distribution or builtin');
+  const { startDemoEmulator, DEMO_USER, DEMO_ORG } = await import('../../emulator/demo-data.js');
+  const env = process.env;
+  const demo = await startDemoEmulator({
+    ...opts,
+    registry: opts.registry,
+    password: env.DOCKERHUB_DEMO_PASSWORD || undefined,
+    scimToken: env.DOCKERHUB_DEMO_SCIM_TOKEN || undefined,
+  });
+  // A fresh credential is only useful if the user learns it; one they set is not repeated.
+  const password = env.DOCKERHUB_DEMO_PASSWORD ? '(DOCKERHUB_DEMO_PASSWORD)' : demo.credentials.password;
+  const scim = env.DOCKERHUB_DEMO_SCIM_TOKEN ? '(DOCKERHUB_DEMO_SCIM_TOKEN)' : demo.scimToken;
+  io.stderr(
+    `demo data: organization ${DEMO_ORG}, user ${DEMO_USER} (password ${password}), SCIM token of ${DEMO_ORG} ${scim}, images ${demo.images.join(', ')}\n`,
+  );
+  return { emu: demo.emulator, stop: demo.close };
+}
+
 export async function serveEmulator(io: ProgramIO, f: EmulatorFlags): Promise<void> {
   const { startEmulator, EmulatorState } = await import('../../emulator/index.js');
   const opts = emulatorOptions(f);
   opts.warn = io.stderr;
-  if (f.seed) opts.state = await EmulatorState.fromFile(f.seed);
-  const emu = await startEmulator(opts);
+  let running: { emu: RunningEmulator; stop: () => Promise<void> };
+  if (f.demo) running = await startDemo(io, f, opts);
+  else {
+    if (f.seed) opts.state = await EmulatorState.fromFile(f.seed);
+    const emu = await startEmulator(opts);
+    running = { emu, stop: () => emu.stop() };
+  }
   try {
-    io.stderr(describeEmulator(emu, f.persist));
-    io.onListening?.(emu.url);
+    io.stderr(describeEmulator(running.emu, f.persist));
+    io.onListening?.(running.emu.url);
     await untilStopped(io.signal);
   } finally {
-    await emu.stop();
+    await running.stop();
   }
   io.stderr('emulator stopped\n');
 }

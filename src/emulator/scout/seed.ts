@@ -149,12 +149,15 @@ export class ScoutState {
   readonly usersWithoutScout: Set<string>;
 
   constructor(seed: ScoutSeed = {}) {
-    for (const image of seed.images ?? []) {
-      for (const p of image.packages ?? []) parsePurl(p.purl); // refuse a bad seed early
-      this.images.set(image.digest, image);
-    }
+    for (const image of seed.images ?? []) this.add(image);
     for (const org of seed.orgs ?? []) this.orgs.set(org.name, org);
     this.usersWithoutScout = new Set(seed.usersWithoutScout ?? []);
+  }
+
+  /** Adds (or replaces) an image, e.g. once it is pushed and its digest is known. */
+  add(image: ScoutSeedImage): void {
+    for (const p of image.packages ?? []) parsePurl(p.purl); // refuse a bad seed early
+    this.images.set(image.digest, image);
   }
 
   /** An image as seen from a query context: private images only in their organization's context. */

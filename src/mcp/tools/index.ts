@@ -7,8 +7,10 @@ import { adminTool } from './admin.js';
 import { auditTool } from './audit.js';
 import { authTool } from './auth.js';
 import { orgTool } from './org.js';
+import { registryTool } from './registry.js';
 import { reposTool } from './repos.js';
 import { scimTool } from './scim.js';
+import { scoutTool } from './scout.js';
 import { teamsTool } from './teams.js';
 
 export const ALL_TOOLS: readonly ToolSpec[] = [
@@ -19,4 +21,6 @@ export const ALL_TOOLS: readonly ToolSpec[] = [
   auditTool,
   scimTool,
   adminTool,
+  registryTool,
+  scoutTool,
 ];

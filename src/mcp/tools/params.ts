@@ -3,6 +3,7 @@
  * model. A tool's catalogue spreads the ones it uses and adds its own.
  */
 import { z } from 'zod';
+import { parsePlatform } from '../../reference/platform.js';
 import { param } from '../action.js';
 
 const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -60,3 +61,17 @@ export const paging = (args: { page?: number; page_size?: number }) => ({
   page: args.page,
   page_size: args.page_size ?? DEFAULT_PAGE_SIZE,
 });
+
+function isPlatform(value: string): boolean {
+  try {
+    parsePlatform(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const platform = param(
+  z.string().max(64).refine(isPlatform, 'os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8'),
+  'One platform of a multi-platform image, os/arch[/variant], e.g. "linux/arm64".',
+);

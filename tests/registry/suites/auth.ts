@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError } from '../../../src/core/errors.js';
+import { AuthenticationError, PermissionDeniedError } from '../../../src/core/errors.js';
 import { inspectImage, RegistryClient } from '../../../src/registry/index.js';
 import { cli } from '../../helpers/cli.js';
 import { writeOciLayout } from '../../helpers/oci-image.js';
@@ -142,6 +142,27 @@ export function authSuite(kind: RegistryKind): void {
         } finally {
           process.env = saved;
         }
+      });
+
+      it('cancels an upload session under token auth (distribution wants the delete scope for it)', async () => {
+        const { client } = countingClient({ username: USER, password: PASSWORD });
+        const repo = { registry: registry.host, repository: 'secure/uploads' };
+        const session = await client.uploads.startSession(repo);
+        await client.uploads.cancel(repo, session.location);
+        await expect(client.uploads.status(repo, session.location)).rejects.toMatchObject({ status: 404 });
+        await client.close();
+      });
+
+      it('tells a token without the scope (anonymous push) from refused credentials', async () => {
+        const { client } = countingClient();
+        const repo = { registry: registry.host, repository: 'secure/anon' };
+        const err = await client.uploads.startSession(repo).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(PermissionDeniedError);
+        expect((err as PermissionDeniedError).status).toBe(401);
+        expect((err as Error).message).toMatch(
+          /no pull,push access to .*\/secure\/anon for these credentials/,
+        );
+        await client.close();
       });
 
       it('reports refused credentials clearly without echoing the password', async () => {
