@@ -5,11 +5,12 @@
  * come from the environment or a file, never from a flag value that `ps` would show.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { ValidationError } from '../core/errors.js';
 import { Secret } from '../core/secret.js';
 import { VERSION } from '../core/version.js';
 import type { McpClientsOptions } from '../mcp/clients.js';
+import { integerArg, parseProgramArgs } from '../mcp/program-args.js';
 import { envFlag, splitList, type ToolFilter } from '../mcp/selection.js';
 
 export const PROVIDERS = ['openai-compatible', 'openai', 'anthropic'] as const;
@@ -162,13 +163,8 @@ function program(): Command {
     .configureOutput({ writeErr: () => {} });
 }
 
-function integer(name: string, raw: string | undefined, min: number, max: number, fallback: number): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ValidationError(`${name} must be an integer, not "${raw}"`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ValidationError(`${name} must be from ${min} to ${max}, not ${n}`);
-  return n;
-}
+const integer = (name: string, raw: string | undefined, min: number, max: number, fallback: number): number =>
+  integerArg(name, raw, min, max) ?? fallback;
 
 function httpUrl(name: string, raw: string): string {
   try {
@@ -202,15 +198,7 @@ export function readAgentConfig(
   env: NodeJS.ProcessEnv = process.env,
   out: (text: string) => void = (t) => process.stdout.write(t),
 ): AgentConfig {
-  const cmd = program().configureOutput({ writeOut: out, writeErr: () => {} });
-  try {
-    cmd.parse([...argv], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError && err.exitCode === 0) throw err;
-    const message = err instanceof Error ? err.message.replace(/^error: /, '') : String(err);
-    throw new ValidationError(message);
-  }
-  const f = cmd.opts<Flags>();
+  const f = parseProgramArgs<Flags>(program(), argv, out);
 
   const providerRaw = (f.provider ?? env.LLM_PROVIDER ?? 'openai-compatible').trim().toLowerCase();
   if (!(PROVIDERS as readonly string[]).includes(providerRaw))

@@ -11,21 +11,12 @@ import { CommanderError } from 'commander';
 import { getLogger } from '../core/logger.js';
 import { redactText } from '../core/redact.js';
 import { Secret } from '../core/secret.js';
+import { processIO, type RunIO } from '../mcp/program-args.js';
 import { startAgent } from './agent.js';
 import { type AgentConfig, readAgentConfig } from './config.js';
 import type { AgentMcp } from './mcp-connection.js';
 import { connectInProcess, connectRemote } from './mcp-source.js';
 import { checkModel, createLanguageModel } from './model.js';
-
-export interface RunIO {
-  stderr(text: string): void;
-  stdout(text: string): void;
-}
-
-const processIO: RunIO = {
-  stderr: (t) => process.stderr.write(t),
-  stdout: (t) => process.stdout.write(t),
-};
 
 /**
  * The web chat's directory: AGENT_WEB_DIR, else `web/` at the package's root (found by walking up from

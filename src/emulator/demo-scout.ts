@@ -5,7 +5,7 @@
  * with. Plain data; the emulator computes every count and policy result from it.
  */
 import { createHash } from 'node:crypto';
-import type { ScoutSeed, ScoutSeedImage, ScoutSeedPackage } from './scout/seed.js';
+import type { ScoutSeed, ScoutSeedImage, ScoutSeedPackage, ScoutSeedPolicy } from './scout/seed.js';
 
 const digestOf = (name: string) => `sha256:${createHash('sha256').update(name).digest('hex')}`;
 
@@ -90,6 +90,35 @@ const helloV2: ScoutSeedPackage[] = [
   }),
 ];
 
+/** Docker Scout's four default policies, as an organization enrolled in Scout gets them. */
+export const DEFAULT_SCOUT_POLICIES: ScoutSeedPolicy[] = [
+  {
+    definitionName: 'no-fixable-critical-or-high-vulnerabilities',
+    displayName: 'No fixable critical or high vulnerabilities',
+    kind: 'vulnerability',
+    severities: ['CRITICAL', 'HIGH'],
+    fixableOnly: true,
+  },
+  {
+    definitionName: 'no-agpl-v3-licenses',
+    displayName: 'No AGPL v3 licenses',
+    kind: 'license',
+    licenses: ['AGPL-3.0-only', 'AGPL-3.0-or-later'],
+  },
+  {
+    definitionName: 'default-non-root-user',
+    displayName: 'Default non-root user',
+    kind: 'boolean',
+    check: 'non-root-user',
+  },
+  {
+    definitionName: 'no-outdated-base-images',
+    displayName: 'No outdated base images',
+    kind: 'generic',
+    check: 'up-to-date-base-image',
+  },
+];
+
 /** The organization and the base image; the pushed images are added once their digests are known. */
 export function demoScoutSeed(org: string, owner: string): ScoutSeed {
   return {
@@ -97,33 +126,7 @@ export function demoScoutSeed(org: string, owner: string): ScoutSeed {
       {
         name: org,
         owners: [owner],
-        policies: [
-          {
-            definitionName: 'no-fixable-critical-or-high-vulnerabilities',
-            displayName: 'No fixable critical or high vulnerabilities',
-            kind: 'vulnerability',
-            severities: ['CRITICAL', 'HIGH'],
-            fixableOnly: true,
-          },
-          {
-            definitionName: 'no-agpl-v3-licenses',
-            displayName: 'No AGPL v3 licenses',
-            kind: 'license',
-            licenses: ['AGPL-3.0-only', 'AGPL-3.0-or-later'],
-          },
-          {
-            definitionName: 'default-non-root-user',
-            displayName: 'Default non-root user',
-            kind: 'boolean',
-            check: 'non-root-user',
-          },
-          {
-            definitionName: 'no-outdated-base-images',
-            displayName: 'No outdated base images',
-            kind: 'generic',
-            check: 'up-to-date-base-image',
-          },
-        ],
+        policies: DEFAULT_SCOUT_POLICIES,
       },
     ],
     images: [

@@ -4,7 +4,7 @@
  * Docker Hub credentials are never flags: they come from the environment or the Docker login (`--config`
  * names the Docker config directory, as `docker --config` does).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { ValidationError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import type { McpClientsOptions } from './clients.js';
@@ -16,6 +16,7 @@ import {
   isLoopbackBind,
   readHttpConfig,
 } from './http/settings.js';
+import { integerArg, parseProgramArgs } from './program-args.js';
 import { DEFAULT_LIMITS, type ResultLimits } from './result.js';
 import { envFlag, splitList, type ToolFilter } from './selection.js';
 
@@ -39,14 +40,7 @@ export interface McpServerConfig {
 }
 
 const DEFAULT_PORT = 8080;
-
-function integer(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw.trim())) throw new ValidationError(`${name} must be an integer, not "${raw}"`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ValidationError(`${name} must be from ${min} to ${max}, not ${n}`);
-  return n;
-}
+const integer = integerArg;
 
 function choice<T extends string>(
   name: string,
@@ -179,15 +173,7 @@ export function readConfig(
   env: NodeJS.ProcessEnv = process.env,
   out: (text: string) => void = (t) => process.stdout.write(t),
 ): McpServerConfig {
-  const cmd = program().configureOutput({ writeOut: out, writeErr: () => {} });
-  try {
-    cmd.parse([...argv], { from: 'user' });
-  } catch (err) {
-    if (err instanceof CommanderError && err.exitCode === 0) throw err;
-    const message = err instanceof Error ? err.message.replace(/^error: /, '') : String(err);
-    throw new ValidationError(message);
-  }
-  const f = cmd.opts<Flags>();
+  const f = parseProgramArgs<Flags>(program(), argv, out);
   const transport = choice('--transport', f.transport ?? env.TRANSPORT, ['stdio', 'http'] as const, 'stdio');
   const host = (f.host ?? env.HOST ?? '127.0.0.1').trim();
   const port = integer('--port', f.port ?? env.PORT, 0, 65535) ?? DEFAULT_PORT;

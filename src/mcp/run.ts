@@ -9,19 +9,10 @@ import { redactText } from '../core/redact.js';
 import { VERSION } from '../core/version.js';
 import { McpClients } from './clients.js';
 import { type McpServerConfig, readConfig } from './config.js';
+import { processIO, type RunIO } from './program-args.js';
 import { type ExposedTool, selectTools } from './selection.js';
 import { createDockerHubMcpServer } from './server.js';
 import { ALL_TOOLS } from './tools/index.js';
-
-export interface RunIO {
-  stderr(text: string): void;
-  stdout(text: string): void;
-}
-
-const processIO: RunIO = {
-  stderr: (t) => process.stderr.write(t),
-  stdout: (t) => process.stdout.write(t),
-};
 
 /** A start-up failure after the configuration was accepted (a taken port, …): one line, exit code 1. */
 function startFailed(io: RunIO, err: unknown): number {

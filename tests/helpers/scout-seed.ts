@@ -4,6 +4,7 @@
  * Image digests are given by the test (pushed to a real registry) or derived from a name.
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_SCOUT_POLICIES } from '../../src/emulator/demo-scout.js';
 import type { Seed } from '../../src/emulator/index.js';
 import type { ScoutSeedPackage } from '../../src/emulator/scout/seed.js';
 
@@ -149,33 +150,7 @@ export function scoutSeed(d: ScoutSeedDigests): Seed {
         {
           name: 'team',
           owners: ['carol'],
-          policies: [
-            {
-              definitionName: 'no-fixable-critical-or-high-vulnerabilities',
-              displayName: 'No fixable critical or high vulnerabilities',
-              kind: 'vulnerability',
-              severities: ['CRITICAL', 'HIGH'],
-              fixableOnly: true,
-            },
-            {
-              definitionName: 'no-agpl-v3-licenses',
-              displayName: 'No AGPL v3 licenses',
-              kind: 'license',
-              licenses: ['AGPL-3.0-only', 'AGPL-3.0-or-later'],
-            },
-            {
-              definitionName: 'default-non-root-user',
-              displayName: 'Default non-root user',
-              kind: 'boolean',
-              check: 'non-root-user',
-            },
-            {
-              definitionName: 'no-outdated-base-images',
-              displayName: 'No outdated base images',
-              kind: 'generic',
-              check: 'up-to-date-base-image',
-            },
-          ],
+          policies: DEFAULT_SCOUT_POLICIES,
         },
       ],
       images: [

@@ -6,18 +6,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoImage } from '../../src/emulator/index.js';
 import { RegistryClient } from '../../src/registry/index.js';
 import { pushImage } from '../../src/registry/transfer/index.js';
-import {
-  emulatorFor,
-  expectNoSentinel,
-  type McpSession,
-  type McpSessionOptions,
-  openSession,
-  SENTINEL,
-} from './harness.js';
+import { emulatorFor, SENTINEL, sessionsFor } from './harness.js';
 import { ok } from './tool-helpers.js';
 
 const seed = {
@@ -26,22 +19,8 @@ const seed = {
 };
 
 const emu = emulatorFor(seed, { registry: 'auto', rateLimit: 500 });
-let sessions: McpSession[] = [];
 let image: string;
-
-async function open(opts: McpSessionOptions = {}): Promise<McpSession> {
-  const s = await openSession(emu(), opts);
-  sessions.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  for (const s of sessions) {
-    expectNoSentinel(s);
-    await s.close();
-  }
-  sessions = [];
-});
+const open = sessionsFor(emu);
 
 beforeAll(async () => {
   const host = emu().registry?.host;

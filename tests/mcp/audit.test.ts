@@ -2,15 +2,8 @@
  * hub_audit through a real MCP client against the emulator: events made by other tools' calls come back
  * newest first, filtered by the API's own filters and paged; refusals and bad filters are clear errors.
  */
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  emulatorFor,
-  expectNoSentinel,
-  type McpSession,
-  type McpSessionOptions,
-  openSession,
-  SENTINEL,
-} from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { emulatorFor, openSession, SENTINEL, sessionsFor } from './harness.js';
 import { ok } from './tool-helpers.js';
 
 const seed = {
@@ -31,22 +24,8 @@ const seed = {
 };
 
 const emu = emulatorFor(seed);
-let sessions: McpSession[] = [];
 let startedAt: string;
-
-async function open(opts: McpSessionOptions = {}): Promise<McpSession> {
-  const s = await openSession(emu(), opts);
-  sessions.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  for (const s of sessions) {
-    expectNoSentinel(s);
-    await s.close();
-  }
-  sessions = [];
-});
+const open = sessionsFor(emu);
 
 interface Event {
   action: string;

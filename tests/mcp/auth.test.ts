@@ -3,16 +3,9 @@
  * arguments, never echoed or logged), personal and organization access tokens (a new token shown once, in
  * its create result, and nowhere else), destructive deletes hidden, then confirmed by the user.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeJwt } from '../../src/hub/index.js';
-import {
-  emulatorFor,
-  expectNoSentinel,
-  type McpSession,
-  type McpSessionOptions,
-  openSession,
-  SENTINEL,
-} from './harness.js';
+import { emulatorFor, type McpSession, SENTINEL, sessionsFor } from './harness.js';
 import {
   advertisedActions,
   annotationsOf,
@@ -35,21 +28,10 @@ const seed = {
 };
 
 const emu = emulatorFor(seed);
-let sessions: McpSession[] = [];
-
-async function open(opts: McpSessionOptions = {}): Promise<McpSession> {
-  const s = await openSession(emu(), opts);
-  sessions.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  for (const s of sessions) {
-    expectNoSentinel(s);
+const open = sessionsFor(emu, {
+  check: (s) => {
     expect(occurrences(s, WRONG), 'a wrong password was echoed').toBe(0);
-    await s.close();
-  }
-  sessions = [];
+  },
 });
 
 const resources = [{ type: 'TYPE_REPO', path: 'acme/*', scopes: ['repo-pull'] }];

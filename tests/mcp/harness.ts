@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpHandler } from '@modelcontextprotocol/server';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createLogger } from '../../src/core/logger.js';
 import {
   type EmulatorOptions,
@@ -213,6 +213,32 @@ export function emulatorFor(
   return () => {
     if (!emu) throw new Error('the emulator is not running');
     return emu;
+  };
+}
+
+/**
+ * Sessions for a test file: `open()` starts one against the emulator with the file's defaults; after each
+ * test, every session it opened is checked (the sentinel secret, each of `secrets`, and `check`) and closed.
+ */
+export function sessionsFor(
+  emu: () => RunningEmulator,
+  options: { defaults?: McpSessionOptions; secrets?: string[]; check?: (s: McpSession) => void } = {},
+): (opts?: McpSessionOptions) => Promise<McpSession> {
+  let sessions: McpSession[] = [];
+  afterEach(async () => {
+    const open = sessions;
+    sessions = [];
+    for (const s of open) {
+      expectNoSentinel(s);
+      for (const secret of options.secrets ?? []) expectNoSentinel(s, secret);
+      options.check?.(s);
+      await s.close();
+    }
+  });
+  return async (opts = {}) => {
+    const s = await openSession(emu(), { ...options.defaults, ...opts });
+    sessions.push(s);
+    return s;
   };
 }
 

@@ -3,15 +3,8 @@
  * export capped to fit a result, invites and the account's organizations; each action with a success and
  * a failure; destructive actions hidden, then confirmed, declined or unconfirmable.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  emulatorFor,
-  expectNoSentinel,
-  type McpSession,
-  type McpSessionOptions,
-  openSession,
-  SENTINEL,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorFor, type McpSessionOptions, SENTINEL, sessionsFor } from './harness.js';
 import { advertisedActions, expectDeclined, expectRefusedWhileOff, ok } from './tool-helpers.js';
 
 const crowd = Array.from({ length: 60 }, (_, i) => `user${String(i).padStart(2, '0')}`);
@@ -47,23 +40,9 @@ const seed = {
 };
 
 const emu = emulatorFor(seed);
-let sessions: McpSession[] = [];
-
-async function open(opts: McpSessionOptions = {}): Promise<McpSession> {
-  const s = await openSession(emu(), opts);
-  sessions.push(s);
-  return s;
-}
+const open = sessionsFor(emu);
 const as = (username: string, opts: McpSessionOptions = {}) =>
   open({ ...opts, user: { username, password: `${username}-pw` } });
-
-afterEach(async () => {
-  for (const s of sessions) {
-    expectNoSentinel(s);
-    await s.close();
-  }
-  sessions = [];
-});
 
 const settings = () => emu().state.orgAdmin.settings('acme').restricted_images;
 const role = (org: string, user: string) => emu().state.orgAdmin.role(org, user);

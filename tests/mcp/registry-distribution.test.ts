@@ -8,21 +8,14 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistryClient, tagImage } from '../../src/registry/index.js';
 import { type FaultProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { type OciLayout, writeOciLayout } from '../helpers/oci-image.js';
 import { type RunningRegistry, startRegistry } from '../helpers/registry.js';
 import { pushLayout, skopeoDigest, skopeoInspect } from '../helpers/skopeo.js';
 import { startTokenServer, type TokenServer } from '../helpers/token-server.js';
-import {
-  emulatorFor,
-  expectNoSentinel,
-  type McpSession,
-  type McpSessionOptions,
-  openSession,
-  SENTINEL,
-} from './harness.js';
+import { emulatorFor, SENTINEL, sessionsFor } from './harness.js';
 
 const emu = emulatorFor({ users: [{ username: 'alice', password: SENTINEL }] });
 const CREDS = `alice:${SENTINEL}`;
@@ -33,7 +26,6 @@ let b: RunningRegistry;
 let proxy: FaultProxy;
 let work: string;
 let layout: OciLayout;
-let session: McpSession | undefined;
 
 beforeAll(async () => {
   tokens = await startTokenServer({ users: { alice: SENTINEL }, anonymousActions: [] });
@@ -66,18 +58,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function open(opts: McpSessionOptions = {}): Promise<McpSession> {
-  session = await openSession(emu(), opts);
-  return session;
-}
-
-afterEach(async () => {
-  if (session) {
-    expectNoSentinel(session);
-    await session.close();
-    session = undefined;
-  }
-});
+const open = sessionsFor(emu);
 
 describe('hub_registry on the distribution registry', () => {
   it.each(['legacy', 'modern'] as const)(

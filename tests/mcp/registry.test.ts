@@ -9,18 +9,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushImage as pushLayout, RegistryClient } from '../../src/registry/index.js';
 import { writeOciLayout } from '../helpers/oci-image.js';
 import {
   emulatorFor,
   expectNoSentinel,
   type McpSession,
-  type McpSessionOptions,
-  openSession,
   pushImage,
   registryHost,
   SENTINEL,
+  sessionsFor,
 } from './harness.js';
 
 const sha256 = (b: Uint8Array | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -41,7 +40,6 @@ let host: string;
 let v1: string;
 let multi: { index: string; amd64: string; arm64: string; bigLayer: { digest: string; size: number } };
 let work: string;
-let session: McpSession | undefined;
 
 beforeAll(async () => {
   host = registryHost(emu());
@@ -74,18 +72,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-async function open(opts: McpSessionOptions = {}): Promise<McpSession> {
-  session = await openSession(emu(), opts);
-  return session;
-}
-
-afterEach(async () => {
-  if (session) {
-    expectNoSentinel(session);
-    await session.close();
-    session = undefined;
-  }
-});
+const open = sessionsFor(emu);
 
 const call = (s: McpSession, args: Record<string, unknown>) => s.call('hub_registry', args);
 
@@ -758,8 +745,6 @@ describe('hub_registry writes and deletes', () => {
       exists: false,
     });
     expectNoSentinel(strict);
-    await strict.close();
-    session = undefined;
     const s = await open({ allowDestructive: true, elicit: 'unsupported' });
     const ran = await call(s, { action: 'tag', reference: `${host}/acme/app:v3`, tag: 'unasked' });
     expect(ran.envelope.data).toMatchObject({ reference: `${host}/acme/app:unasked` });

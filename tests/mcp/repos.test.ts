@@ -3,15 +3,8 @@
  * a failure the model can act on, destructive actions hidden by default and confirmed by the user when
  * enabled, on both protocol eras; and no secret in anything the server sent or logged.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  emulatorFor,
-  expectNoSentinel,
-  type McpSession,
-  type McpSessionOptions,
-  openSession,
-  SENTINEL,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorFor, SENTINEL, sessionsFor } from './harness.js';
 
 const seed = {
   users: [
@@ -38,20 +31,8 @@ const seed = {
 };
 
 const emu = emulatorFor(seed);
-let session: McpSession | undefined;
 
-async function open(opts: McpSessionOptions = {}): Promise<McpSession> {
-  session = await openSession(emu(), opts);
-  return session;
-}
-
-afterEach(async () => {
-  if (session) {
-    expectNoSentinel(session);
-    await session.close();
-    session = undefined;
-  }
-});
+const open = sessionsFor(emu);
 
 describe.each(['legacy', 'modern'] as const)('hub_repos over the %s protocol era', (era) => {
   it('lists repositories a page at a time with a next hint, and gets one', async () => {
@@ -353,8 +334,6 @@ describe('hub_repos destructive actions', () => {
     });
     expect(refused.isError).toBe(true);
     expect(refused.envelope.error?.message).toMatch(/cannot ask/);
-    await s.close();
-    session = undefined;
     const t = await open({ allowDestructive: true, elicit: 'unsupported' });
     const ran = await t.call('hub_repos', {
       action: 'delete_tag',

@@ -3,15 +3,8 @@
  * argument, never in a result or log): discovery, users paged SCIM's way, provisioning, and deactivation,
  * which removes a member and so is refused unless destructive actions are on, then confirmed by the user.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  emulatorFor,
-  expectNoSentinel,
-  type McpSession,
-  type McpSessionOptions,
-  openSession,
-  SENTINEL,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorFor, SENTINEL, sessionsFor } from './harness.js';
 import { advertisedActions, expectDeclined, expectRefusedWhileOff, ok } from './tool-helpers.js';
 
 const SCIM_TOKEN = 'scim-TOKEN-0123456789-never-shown';
@@ -29,22 +22,7 @@ const seed = {
 };
 
 const emu = emulatorFor(seed);
-let sessions: McpSession[] = [];
-
-async function open(opts: McpSessionOptions = {}): Promise<McpSession> {
-  const s = await openSession(emu(), { scimToken: SCIM_TOKEN, ...opts });
-  sessions.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  for (const s of sessions) {
-    expectNoSentinel(s);
-    expectNoSentinel(s, SCIM_TOKEN);
-    await s.close();
-  }
-  sessions = [];
-});
+const open = sessionsFor(emu, { defaults: { scimToken: SCIM_TOKEN }, secrets: [SCIM_TOKEN] });
 
 interface ScimUser {
   id: string;

@@ -2,15 +2,8 @@
  * hub_teams through a real MCP client against the emulator: teams and their members, each action with a
  * success and a failure; delete and remove_member hidden, then confirmed, declined or unconfirmable.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import {
-  emulatorFor,
-  expectNoSentinel,
-  type McpSession,
-  type McpSessionOptions,
-  openSession,
-  SENTINEL,
-} from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { emulatorFor, type McpSessionOptions, SENTINEL, sessionsFor } from './harness.js';
 import { advertisedActions, expectDeclined, expectRefusedWhileOff, ok } from './tool-helpers.js';
 
 const seed = {
@@ -35,23 +28,9 @@ const seed = {
 };
 
 const emu = emulatorFor(seed);
-let sessions: McpSession[] = [];
-
-async function open(opts: McpSessionOptions = {}): Promise<McpSession> {
-  const s = await openSession(emu(), opts);
-  sessions.push(s);
-  return s;
-}
+const open = sessionsFor(emu);
 const as = (username: string, opts: McpSessionOptions = {}) =>
   open({ ...opts, user: { username, password: `${username}-pw` } });
-
-afterEach(async () => {
-  for (const s of sessions) {
-    expectNoSentinel(s);
-    await s.close();
-  }
-  sessions = [];
-});
 
 const teams = () => emu().state.orgAdmin.teamsOf('acme');
 const membersOf = (team: string) => [...(teams().get(team)?.members ?? [])].sort();
