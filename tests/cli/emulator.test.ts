@@ -7,7 +7,7 @@ import { describeEmulator, parseFault } from '../../src/cli/commands/emulator.js
 import { runCli } from '../../src/cli/run.js';
 import { ValidationError } from '../../src/core/errors.js';
 import { HubClient } from '../../src/hub/index.js';
-import { cli, runBuiltCli } from '../helpers/cli.js';
+import { cli, DEMO_STEPS, runBuiltCli } from '../helpers/cli.js';
 
 const SENTINEL = 'SENTINEL-s3cr3t-do-not-leak';
 let work: string;
@@ -264,26 +264,12 @@ describe('fault rules', () => {
 });
 
 describe('dockerhub demo', () => {
-  const STEPS = [
-    'start',
-    'login',
-    'create',
-    'build',
-    'push',
-    'hub-tags',
-    'reg-tags',
-    'inspect',
-    'delete',
-    'cleanup',
-    'stop',
-  ];
-
   it('tours the emulator and a distribution registry offline, one line per step, exit 0', async () => {
     const res = await cli(['demo', '--registry', 'distribution']);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     const lines = res.stdout.trimEnd().split('\n');
-    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(STEPS);
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(DEMO_STEPS);
     expect(lines[0]).toMatch(
       /^start\s+Docker Hub emulator on http:\/\/127\.0\.0\.1:\d+, distribution registry on 127\.0\.0\.1:\d+$/,
     );
@@ -306,7 +292,7 @@ describe('dockerhub demo', () => {
         .trimEnd()
         .split('\n')
         .map((l) => l.split(/\s+/)[0]),
-    ).toEqual(STEPS);
+    ).toEqual(DEMO_STEPS);
   }, 60_000);
 
   it('runs on a machine without docker-registry, on the built-in registry', async () => {

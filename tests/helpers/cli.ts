@@ -63,3 +63,18 @@ export function runBuiltCli(
     if (stdin !== undefined) child.stdin?.end(stdin);
   });
 }
+
+/** The steps `dockerhub demo` prints, in order (the first word of each line of its output). */
+export const DEMO_STEPS = [
+  'start',
+  'login',
+  'create',
+  'build',
+  'push',
+  'hub-tags',
+  'reg-tags',
+  'inspect',
+  'delete',
+  'cleanup',
+  'stop',
+];

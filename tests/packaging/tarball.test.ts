@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import semver from 'semver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_STEPS } from '../helpers/cli.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -30,19 +31,6 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   exports: Record<string, string | Record<string, string>>;
   dependencies: Record<string, string>;
 };
-const DEMO_STEPS = [
-  'start',
-  'login',
-  'create',
-  'build',
-  'push',
-  'hub-tags',
-  'reg-tags',
-  'inspect',
-  'delete',
-  'cleanup',
-  'stop',
-];
 
 let work: string;
 let consumer: string;

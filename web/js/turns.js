@@ -125,43 +125,43 @@ export function segments(turn) {
 }
 
 /**
+ * The turn's card for the tool call `d` names, added in the order calls arrive.
+ * @param {AgentTurn} turn
+ * @param {any} d a tool-call or tool-result data part's value
+ * @returns {string} the card's id
+ */
+function toolEntry(turn, d) {
+  const id = String(d.id);
+  if (!turn.tools[id]) {
+    turn.tools[id] = {
+      id,
+      tool: String(d.tool),
+      action: d.action,
+      params: d.params ?? {},
+      status: 'running',
+    };
+    turn.flow.push({ kind: 'tool', id });
+  }
+  return id;
+}
+
+/**
  * @param {AgentTurn} turn
  * @param {any} d a data part's value
  */
 export function applyData(turn, d) {
   if (!d || typeof d !== 'object' || typeof d.type !== 'string') return;
   switch (d.type) {
-    case 'tool-call': {
-      const id = String(d.id);
-      if (!turn.tools[id]) {
-        turn.tools[id] = {
-          id,
-          tool: String(d.tool),
-          action: d.action,
-          params: d.params ?? {},
-          status: 'running',
-        };
-        turn.flow.push({ kind: 'tool', id });
-      }
+    case 'tool-call':
+      toolEntry(turn, d);
       return;
-    }
     case 'tool-progress': {
       const t = turn.tools[String(d.id)];
       if (t) t.progress = { progress: Number(d.progress), total: d.total, message: d.message };
       return;
     }
     case 'tool-result': {
-      const id = String(d.id);
-      if (!turn.tools[id]) {
-        turn.tools[id] = {
-          id,
-          tool: String(d.tool),
-          action: d.action,
-          params: d.params ?? {},
-          status: 'running',
-        };
-        turn.flow.push({ kind: 'tool', id });
-      }
+      const id = toolEntry(turn, d);
       Object.assign(turn.tools[id], { status: d.outcome, summary: d.summary, preview: d.preview, ms: d.ms });
       return;
     }
