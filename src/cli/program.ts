@@ -47,6 +47,10 @@ export function buildProgram(io: ProgramIO): Command {
       collect,
     )
     .option('--timeout <seconds>', 'idle timeout per request in seconds', '60')
+    .option(
+      '--retries <n>',
+      'retries of a request that failed with 429, 5xx or a dropped connection, 0 to 20 (env DOCKERHUB_MAX_RETRIES; default 3)',
+    )
     // Set before subcommands are added: commander copies these settings to each of them.
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })

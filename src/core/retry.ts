@@ -2,7 +2,7 @@
  * Retry policy. We keep this loop ourselves (rather than cockatiel's RetryPolicy) because the delay of
  * each attempt depends on the response: a 429's `Retry-After` wins over the computed backoff.
  */
-import { AbortError } from './errors.js';
+import { AbortError, ValidationError } from './errors.js';
 
 export interface RetryOptions {
   /** Total attempts including the first one. */
@@ -22,9 +22,43 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxRetryAfterMs: 60_000,
 };
 
-export function resolveRetryOptions(opts: Partial<RetryOptions> | false | undefined): RetryOptions {
+/** The most retries a caller may ask for: beyond it a failing host is hammered for minutes. */
+export const MAX_RETRIES_LIMIT = 20;
+
+/**
+ * Retries after the first attempt, checked: an integer from 0 to MAX_RETRIES_LIMIT. `source` names where
+ * the value came from (an option or an environment variable) in the one-line error.
+ */
+export function parseMaxRetries(value: string | number, source: string): number {
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_RETRIES_LIMIT) {
+    throw new ValidationError(
+      `${source} must be a whole number from 0 to ${MAX_RETRIES_LIMIT} (retries after the first attempt), got ${JSON.stringify(String(value))}`,
+    );
+  }
+  return n;
+}
+
+/**
+ * The retries a transport makes by default: the `maxRetries` option, else DOCKERHUB_MAX_RETRIES, else
+ * DEFAULT_RETRY's (3: a burst of three 503s or resets on one path is ridden out).
+ */
+export function defaultMaxAttempts(
+  maxRetries: number | undefined,
+  env: Record<string, string | undefined> = process.env,
+): number {
+  if (maxRetries !== undefined) return parseMaxRetries(maxRetries, 'maxRetries') + 1;
+  const fromEnv = env.DOCKERHUB_MAX_RETRIES;
+  if (fromEnv !== undefined && fromEnv !== '') return parseMaxRetries(fromEnv, 'DOCKERHUB_MAX_RETRIES') + 1;
+  return DEFAULT_RETRY.maxAttempts;
+}
+
+export function resolveRetryOptions(
+  opts: Partial<RetryOptions> | false | undefined,
+  maxAttempts: number = DEFAULT_RETRY.maxAttempts,
+): RetryOptions {
   if (opts === false) return { ...DEFAULT_RETRY, maxAttempts: 1 };
-  return { ...DEFAULT_RETRY, ...opts };
+  return { ...DEFAULT_RETRY, maxAttempts, ...opts };
 }
 
 /** Exponential backoff with full jitter (AWS architecture blog): random in [0, min(max, base·2^n)]. */

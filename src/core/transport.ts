@@ -19,7 +19,14 @@ import {
 import { getLogger, type Logger } from './logger.js';
 import { parseRateLimit, parseRetryAfter, type RateLimitInfo, RateLimitTracker } from './rate-limit.js';
 import { redactHeaders, redactUrl, redactValue } from './redact.js';
-import { backoffDelay, isRetryableStatus, type RetryOptions, resolveRetryOptions, sleep } from './retry.js';
+import {
+  backoffDelay,
+  defaultMaxAttempts,
+  isRetryableStatus,
+  type RetryOptions,
+  resolveRetryOptions,
+  sleep,
+} from './retry.js';
 import { recordRateLimit } from './telemetry.js';
 
 export type RequestBody = string | Uint8Array | Readable | null | undefined;
@@ -80,6 +87,11 @@ export interface TransportHooks {
 export interface TransportOptions {
   timeoutMs?: number;
   retry?: Partial<RetryOptions> | false;
+  /**
+   * Retries after the first attempt of a failed idempotent request (0 to 20; default env
+   * DOCKERHUB_MAX_RETRIES, else 3). `retry.maxAttempts` wins where both are given.
+   */
+  maxRetries?: number;
   circuitBreaker?: Partial<CircuitBreakerOptions> | false;
   maxRedirects?: number;
   userAgent?: string;
@@ -185,6 +197,8 @@ export class HttpTransport {
   readonly #ownsDispatcher: boolean;
   readonly #opts: TransportOptions;
   readonly #breakers: HostCircuitBreakers;
+  /** Attempts of a request that sets no retry policy of its own. */
+  readonly #maxAttempts: number;
   readonly #hooks: TransportHooks[];
   readonly #recorder: CassetteRecorder | undefined;
   readonly #player: CassettePlayer | undefined;
@@ -202,6 +216,7 @@ export class HttpTransport {
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 120_000,
       });
+    this.#maxAttempts = defaultMaxAttempts(opts.maxRetries);
     this.#breakers = new HostCircuitBreakers(opts.circuitBreaker);
     this.#hooks = [...(opts.hooks ?? [])];
   }
@@ -220,7 +235,7 @@ export class HttpTransport {
    */
   async send(req: HttpRequest): Promise<HttpResponse> {
     const method = req.method.toUpperCase();
-    const retry = resolveRetryOptions(req.retry ?? this.#opts.retry);
+    const retry = resolveRetryOptions(req.retry ?? this.#opts.retry, this.#maxAttempts);
     const canRetry = (req.idempotent ?? IDEMPOTENT.has(method)) && isReplayable(req.body);
     const maxAttempts = canRetry ? retry.maxAttempts : 1;
     let lastError: DockerHubError | undefined;
