@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Side-by-side benchmark: dockerhub (this repo's CLI) against skopeo, pull / push / copy on local
 // distribution registries, alternating tools, medians of several runs, ratios from the same run.
-// Usage: npm run bench [-- --runs 3 --only push --out docs/benchmarks.md]
+// Usage: npm run bench [-- --runs 3 --only push --shapes 300,6-platform --out docs/benchmarks.md]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -20,7 +20,10 @@ const opt = (name, def) => {
 const RUNS = Number(opt('runs', '3'));
 const ONLY = opt('only', 'push,pull,copy').split(',');
 const OUT = opt('out', undefined);
+/** Comma-separated parts of shape names to run (e.g. `--shapes 300,6-platform`); default all. */
+const SHAPES = opt('shapes', '').split(',').filter(Boolean);
 const MB = 1024 * 1024;
+const KB = 1024;
 
 const scenarios = [
   { name: '1 × 256 MB', layers: [256 * MB] },
@@ -35,7 +38,20 @@ const scenarios = [
       { os: 'linux', architecture: 'arm', variant: 'v7' },
     ],
   },
-];
+  { name: '300 × 16 KB', layers: Array(300).fill(16 * KB) },
+  {
+    name: '6-platform index (6 × 2 × 1 MB)',
+    layers: [MB, MB],
+    platforms: [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64', variant: 'v8' },
+      { os: 'linux', architecture: 'arm', variant: 'v7' },
+      { os: 'linux', architecture: 'arm', variant: 'v6' },
+      { os: 'linux', architecture: 'ppc64le' },
+      { os: 'linux', architecture: 's390x' },
+    ],
+  },
+].filter((s) => SHAPES.length === 0 || SHAPES.some((part) => s.name.includes(part)));
 
 function machine() {
   const cpu = cpus()[0]?.model ?? 'unknown cpu';
@@ -95,40 +111,42 @@ async function main() {
         },
       );
     }
-    // Machine limits: raw loopback throughput of the registry for the big blob.
-    const big = layouts[0];
-    const bigLayer = JSON.parse(
-      execFileSync('skopeo', [
-        'inspect',
-        '--raw',
-        '--tls-verify=false',
-        `docker://${a.host}/seed/${big.digest.slice(7, 19)}:v1`,
-      ]).toString(),
-    ).layers[0];
-    const curlGet = curlSeconds([
-      `http://${a.host}/v2/seed/${big.digest.slice(7, 19)}/blobs/${bigLayer.digest}`,
-    ]);
-    const loc = spawnSync('curl', [
-      '-s',
-      '-i',
-      '-X',
-      'POST',
-      `http://${a.host}/v2/rawput/blobs/uploads/`,
-    ]).stdout.toString();
-    const location = /location: (\S+)/i.exec(loc)?.[1];
-    const sep = location?.includes('?') ? '&' : '?';
-    const curlPut = curlSeconds([
-      '-X',
-      'PUT',
-      '-H',
-      'content-type: application/octet-stream',
-      '--data-binary',
-      `@${join(big.dir, 'blobs', 'sha256', bigLayer.digest.slice(7))}`,
-      `${location}${sep}digest=${bigLayer.digest}`,
-    ]);
-    console.error(
-      `curl GET 256 MB blob: ${curlGet.toFixed(2)} s; curl monolithic PUT 256 MB: ${curlPut.toFixed(2)} s`,
-    );
+    // Machine limits: raw loopback throughput of the registry for the big blob (when --shapes keeps it).
+    let curlGet = Number.NaN;
+    let curlPut = Number.NaN;
+    if (scenarios[0]?.name === '1 × 256 MB') {
+      const big = layouts[0];
+      const bigLayer = JSON.parse(
+        execFileSync('skopeo', [
+          'inspect',
+          '--raw',
+          '--tls-verify=false',
+          `docker://${a.host}/seed/${big.digest.slice(7, 19)}:v1`,
+        ]).toString(),
+      ).layers[0];
+      curlGet = curlSeconds([`http://${a.host}/v2/seed/${big.digest.slice(7, 19)}/blobs/${bigLayer.digest}`]);
+      const loc = spawnSync('curl', [
+        '-s',
+        '-i',
+        '-X',
+        'POST',
+        `http://${a.host}/v2/rawput/blobs/uploads/`,
+      ]).stdout.toString();
+      const location = /location: (\S+)/i.exec(loc)?.[1];
+      const sep = location?.includes('?') ? '&' : '?';
+      curlPut = curlSeconds([
+        '-X',
+        'PUT',
+        '-H',
+        'content-type: application/octet-stream',
+        '--data-binary',
+        `@${join(big.dir, 'blobs', 'sha256', bigLayer.digest.slice(7))}`,
+        `${location}${sep}digest=${bigLayer.digest}`,
+      ]);
+      console.error(
+        `curl GET 256 MB blob: ${curlGet.toFixed(2)} s; curl monolithic PUT 256 MB: ${curlPut.toFixed(2)} s`,
+      );
+    }
 
     for (const l of layouts) {
       const seed = `${a.host}/seed/${l.digest.slice(7, 19)}:v1`;
