@@ -204,6 +204,8 @@ export class HttpTransport {
   readonly #player: CassettePlayer | undefined;
 
   constructor(opts: TransportOptions = {}) {
+    // First: a bad maxRetries or DOCKERHUB_MAX_RETRIES throws before a connection pool exists to leak.
+    this.#maxAttempts = defaultMaxAttempts(opts.maxRetries);
     this.#opts = opts;
     const cassette = cassetteMode(opts);
     this.#recorder = cassette.recorder;
@@ -216,7 +218,6 @@ export class HttpTransport {
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 120_000,
       });
-    this.#maxAttempts = defaultMaxAttempts(opts.maxRetries);
     this.#breakers = new HostCircuitBreakers(opts.circuitBreaker);
     this.#hooks = [...(opts.hooks ?? [])];
   }
