@@ -41,11 +41,11 @@ afterEach(() => {
   delete process.env.DOCKERHUB_MAX_RETRIES;
 });
 
-/** The first `times` requests whose path is `path` get a 503; every other request goes through. */
-function burstOf503(path: string, times: number): () => number {
+/** The first `times` requests to `path` (with `method`, when given) get a 503; every other goes through. */
+function burstOf503(path: string, times: number, method?: string): () => number {
   let hits = 0;
   proxy.fault = (req, res) => {
-    if (req.url !== path || hits >= times) return false;
+    if (req.url !== path || (method && req.method !== method) || hits >= times) return false;
     hits++;
     res.writeHead(503, { 'content-type': 'application/json' });
     res.end('{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}');
@@ -84,18 +84,10 @@ describe('retries by default', () => {
   });
 
   it('a copy rides out three 503s on the destination manifest PUT', async () => {
-    const dest = '/v2/r/copied/manifests/v1';
-    let hits = 0;
-    proxy.fault = (req, res) => {
-      if (req.url !== dest || req.method !== 'PUT' || hits >= 3) return false;
-      hits++;
-      res.writeHead(503);
-      res.end();
-      return true;
-    };
+    const hits = burstOf503('/v2/r/copied/manifests/v1', 3, 'PUT');
     const run = await cli(['copy', `${registry.host}/r/src:v1`, `${proxy.host}/r/copied:v1`]);
     expect(run.code).toBe(0);
-    expect(hits).toBe(3);
+    expect(hits()).toBe(3);
     const check = await cli(['--json', 'inspect', `${registry.host}/r/copied:v1`]);
     expect(check.stdout).toContain(layout.manifestDigests[0]);
   });
